@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonicalJson.js';
+
+/**
+ * Key builders for the one table. All items of a group share one partition (its item collection);
+ * event sort keys start with the zero-padded EventTime so a Query returns events in event order.
+ */
+const EVENT_TIME_DIGITS = 15;
+
+export const groupPartitionKey = (groupId: string): string => `GROUP#${groupId}`;
+
+export const eventSortKey = (eventTime: number, deliveryId: string): string =>
+  `EVENT#${String(eventTime).padStart(EVENT_TIME_DIGITS, '0')}#${deliveryId}`;
+
+/** Claims the receive time of a delivery that carried no EventTime, so its retries reuse the same sort key. */
+export const untimedDeliverySortKey = (deliveryId: string): string => `UNTIMED#${deliveryId}`;
+
+/**
+ * What identifies one delivery across Tencent's retries: the app, the command and the body in canonical
+ * key order. ClientIP, OptPlatform, Sign and RequestTime are left out because a retry may change them.
+ * 128 bits of SHA-256, hex.
+ */
+export const deliveryId = (sdkAppId: string, command: string, body: unknown): string =>
+  createHash('sha256')
+    .update(canonicalJson({ sdkAppId, command, body }))
+    .digest('hex')
+    .slice(0, 32);

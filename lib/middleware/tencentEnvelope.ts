@@ -1,0 +1,72 @@
+import type { Request } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { EventStoreError } from '../eventStoreError.js';
+import type { ReceiveResult } from '../receiveWebhook.js';
+import { failResponse, okResponse } from '../tencentEnvelope.js';
+import type { WebhookEvent, WebhookMiddleware, WebhookRequestState } from '../webhookEvent.js';
+import { WebhookOutcome, logWebhookOutcome } from '../webhookOutcome.js';
+import { readWebhookQuery } from '../webhookQuery.js';
+import { WebhookRejectedError } from '../webhookRejectedError.js';
+
+type EnvelopeRequest = Request<WebhookEvent, unknown, Error, Context, WebhookRequestState>;
+
+const fromJsonBodyParser = (error: Error): boolean =>
+  (error.cause as { package?: unknown } | undefined)?.package === '@middy/http-json-body-parser';
+
+/** Any error becomes a rejection with a stable code and a message safe to send to the caller. */
+export const toRejection = (error: Error): WebhookRejectedError => {
+  if (error instanceof WebhookRejectedError) return error;
+  if (error instanceof EventStoreError) {
+    return new WebhookRejectedError('StorageFailed', 'the event could not be recorded; retry later', { cause: error });
+  }
+  if (fromJsonBodyParser(error)) return new WebhookRejectedError('BodyNotJson', 'body is not valid JSON', { cause: error });
+  return new WebhookRejectedError('InternalError', 'internal error', { cause: error });
+};
+
+const groupIdOf = (body: unknown): string | undefined => {
+  const groupId = (body as { GroupId?: unknown } | null | undefined)?.GroupId;
+  return typeof groupId === 'string' ? groupId : undefined;
+};
+
+const describeCause = (error: WebhookRejectedError): string | undefined => {
+  const cause = error.cause instanceof Error ? (error.cause.cause ?? error.cause) : undefined;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+};
+
+/**
+ * Outermost middleware: every answer leaves in Tencent's envelope. The handler's result becomes 200 OK;
+ * any error becomes the FAIL envelope with its status and code. Logs one line per request either way.
+ */
+export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
+  const elapsed = (request: EnvelopeRequest): number => now() - (request.internal.startedAt ?? now());
+
+  return {
+    before: function tencentEnvelopeBefore(request) {
+      request.internal.startedAt = now();
+    },
+    after: function tencentEnvelopeAfter(request) {
+      const result = request.response as ReceiveResult;
+      logWebhookOutcome({
+        outcome: result.outcome,
+        command: result.command,
+        groupId: result.groupId,
+        durationMs: elapsed(request),
+      });
+      request.response = okResponse();
+    },
+    onError: function tencentEnvelopeOnError(request) {
+      const rejection = toRejection(request.error ?? new Error('unknown error'));
+      const failed = rejection.httpStatus >= 500;
+      logWebhookOutcome({
+        outcome: failed ? WebhookOutcome.Failed : WebhookOutcome.Rejected,
+        command: readWebhookQuery(request.event).callbackCommand,
+        groupId: groupIdOf(request.event.body),
+        reason: rejection.reason,
+        errorCode: rejection.errorCode,
+        detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
+        durationMs: elapsed(request),
+      });
+      request.response = failResponse(rejection.httpStatus, rejection.errorCode, rejection.message);
+    },
+  };
+};

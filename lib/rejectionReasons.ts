@@ -1,0 +1,26 @@
+/**
+ * Every way a request can be refused, with its stable ErrorCode and HTTP status.
+ * The codes are part of the public contract (documented in the README): never renumber one.
+ * Scheme: HTTP status × 100 + a running number.
+ */
+export const RejectionReason = {
+  BodyMissing: { errorCode: 40001, httpStatus: 400 },
+  BodyNotJson: { errorCode: 40002, httpStatus: 400 },
+  BodyNotObject: { errorCode: 40003, httpStatus: 400 },
+  CommandMissing: { errorCode: 40004, httpStatus: 400 },
+  CommandMismatch: { errorCode: 40005, httpStatus: 400 },
+  GroupIdInvalid: { errorCode: 40006, httpStatus: 400 },
+  EventTimeInvalid: { errorCode: 40007, httpStatus: 400 },
+  PayloadInvalid: { errorCode: 40008, httpStatus: 400 },
+  SdkAppIdMissing: { errorCode: 40101, httpStatus: 401 },
+  SignMissing: { errorCode: 40102, httpStatus: 401 },
+  RequestTimeInvalid: { errorCode: 40103, httpStatus: 401 },
+  SdkAppIdMismatch: { errorCode: 40301, httpStatus: 403 },
+  RequestTimeStale: { errorCode: 40302, httpStatus: 403 },
+  SignMismatch: { errorCode: 40303, httpStatus: 403 },
+  StorageFailed: { errorCode: 50001, httpStatus: 500 },
+  NotConfigured: { errorCode: 50002, httpStatus: 500 },
+  InternalError: { errorCode: 50003, httpStatus: 500 },
+} as const;
+
+export type RejectionReasonName = keyof typeof RejectionReason;

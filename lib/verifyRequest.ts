@@ -1,0 +1,42 @@
+import { callbackSign, signsMatch } from './callbackSign.js';
+import type { ReceiverConfig } from './receiverConfig.js';
+import type { WebhookQuery } from './webhookQuery.js';
+import { WebhookRejectedError } from './webhookRejectedError.js';
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+
+/**
+ * Checks that the caller is Tencent, for our app: SdkAppid first, then (with a token configured)
+ * RequestTime freshness and Sign. Throws WebhookRejectedError naming the exact cause; never echoes the token.
+ */
+export const verifyRequest = (query: WebhookQuery, config: ReceiverConfig, nowMs: number): void => {
+  if (config.sdkAppId === '') {
+    throw new WebhookRejectedError('NotConfigured', 'receiver has no SDK_APP_ID configured');
+  }
+  if (query.sdkAppId === undefined || query.sdkAppId === '') {
+    throw new WebhookRejectedError('SdkAppIdMissing', 'query parameter SdkAppid is missing');
+  }
+  if (query.sdkAppId !== config.sdkAppId) {
+    throw new WebhookRejectedError('SdkAppIdMismatch', 'SdkAppid is not this receiver\'s app');
+  }
+  if (config.callbackToken === undefined) return;
+
+  const { sign, requestTime } = query;
+  if (!sign || !requestTime) {
+    const missing = [!sign && 'Sign', !requestTime && 'RequestTime'].filter(Boolean).join(' and ');
+    throw new WebhookRejectedError('SignMissing', `query parameter ${missing} missing (a callback token is configured)`);
+  }
+  if (!UNIX_SECONDS.test(requestTime)) {
+    throw new WebhookRejectedError('RequestTimeInvalid', 'RequestTime is not a Unix time in seconds');
+  }
+  const skewSeconds = Math.abs(nowMs / 1000 - Number(requestTime));
+  if (skewSeconds > config.maxClockSkewSeconds) {
+    throw new WebhookRejectedError(
+      'RequestTimeStale',
+      `RequestTime is ${Math.round(skewSeconds)} s from the receiver's clock (limit ${config.maxClockSkewSeconds} s)`,
+    );
+  }
+  if (!signsMatch(callbackSign(config.callbackToken, requestTime), sign)) {
+    throw new WebhookRejectedError('SignMismatch', 'Sign does not match the configured callback token');
+  }
+};

@@ -1,0 +1,17 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { ApiGatewayEvent } from './webhookQuery.js';
+
+/** The API Gateway event as it moves through the chain: `rawBody` is added, `body` becomes the parsed JSON. */
+export type WebhookEvent = Omit<ApiGatewayEvent, 'body'> & {
+  body?: unknown;
+  rawBody?: string;
+};
+
+/** Shared between the chain's middlewares for one request (middy's `request.internal`). */
+export interface WebhookRequestState extends Record<string, unknown> {
+  startedAt?: number;
+}
+
+/** Every middleware of the webhook chain has this shape. */
+export type WebhookMiddleware = MiddlewareObj<WebhookEvent, unknown, Error, Context, WebhookRequestState>;

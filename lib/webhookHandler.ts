@@ -1,0 +1,63 @@
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { Context } from 'aws-lambda';
+import { commandHandlers } from './commandRouter.js';
+import type { EventStore } from './eventStore.js';
+import { acknowledgeUnrecordedCommands } from './middleware/acknowledgeUnrecordedCommands.js';
+import { keepRawBody } from './middleware/keepRawBody.js';
+import { tencentEnvelope } from './middleware/tencentEnvelope.js';
+import { verifyTencentCaller } from './middleware/verifyTencentCaller.js';
+import type { ReceiverConfig } from './receiverConfig.js';
+import { receiveWebhook } from './receiveWebhook.js';
+import { resolveCommand } from './resolveCommand.js';
+import type { WebhookResponse } from './tencentEnvelope.js';
+import type { WebhookEvent, WebhookMiddleware, WebhookRequestState } from './webhookEvent.js';
+import { type ApiGatewayEvent, readWebhookQuery } from './webhookQuery.js';
+import { WebhookRejectedError } from './webhookRejectedError.js';
+
+export interface WebhookHandlerDependencies {
+  config: ReceiverConfig;
+  store: EventStore;
+  /** Clock in ms; injectable so tests can check RequestTime freshness. Default: Date.now. */
+  now?: () => number;
+}
+
+export type WebhookLambdaHandler = (event: ApiGatewayEvent, context: Context) => Promise<WebhookResponse>;
+
+/** `disableContentTypeCheck` (in the 6.4 middleware's code, missing from its typings): parse JSON whatever Content-Type says. */
+const jsonParserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
+
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The one place the chain is composed. Order matters: the envelope wraps everything (first before,
+ * last after/onError); the caller is verified before the body is read; Tencent sends no Content-Type,
+ * so the JSON parser's content-type check is off.
+ */
+export const createWebhookHandler = ({ config, store, now = Date.now }: WebhookHandlerDependencies): WebhookLambdaHandler => {
+  const handleVerifiedWebhook = async (event: WebhookEvent) => {
+    if (!isJsonObject(event.body)) throw new WebhookRejectedError('BodyNotObject', 'body is not a JSON object');
+    const query = readWebhookQuery(event);
+    return receiveWebhook(
+      {
+        sdkAppId: config.sdkAppId,
+        command: resolveCommand(query.callbackCommand, event.body),
+        clientIp: query.clientIp,
+        optPlatform: query.optPlatform,
+        body: event.body,
+        rawBody: event.rawBody ?? '',
+        receivedAt: now(),
+      },
+      store,
+    );
+  };
+
+  return middy<WebhookEvent, unknown, Error, Context, WebhookRequestState>()
+    .use(tencentEnvelope(now))
+    .use(verifyTencentCaller(config, now))
+    .use(acknowledgeUnrecordedCommands(commandHandlers, now))
+    .use(keepRawBody())
+    .use(httpJsonBodyParser(jsonParserOptions) as unknown as WebhookMiddleware)
+    .handler(handleVerifiedWebhook) as unknown as WebhookLambdaHandler;
+};

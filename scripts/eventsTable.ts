@@ -1,0 +1,50 @@
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+
+/** The events table as serverless.yml declares it (the template test checks they agree). */
+export const eventsTableDefinition = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+});
+
+const tableStatus = async (client: DynamoDBClient, tableName: string): Promise<string | undefined> => {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+};
+
+/** Creates the table unless it exists, then waits until it is ACTIVE. Returns true when it was created. */
+export const ensureEventsTable = async (client: DynamoDBClient, tableName: string): Promise<boolean> => {
+  let created = false;
+  if ((await tableStatus(client, tableName)) === undefined) {
+    try {
+      await client.send(new CreateTableCommand(eventsTableDefinition(tableName)));
+      created = true;
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+  for (let attempt = 0; (await tableStatus(client, tableName)) !== 'ACTIVE'; attempt += 1) {
+    if (attempt >= 100) throw new Error(`table ${tableName} did not become ACTIVE`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return created;
+};

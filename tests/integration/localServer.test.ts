@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot } from '../../scripts/localSettings.js';
+import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { freePort } from '../support/freePort.js';
+import { postLikeTencent } from '../support/rawHttp.js';
+
+/**
+ * `npm start` as a user runs it (serverless-offline serving the bundled function), pointed with
+ * AWS_ENDPOINT_URL_DYNAMODB at a dynalite this test owns, so the developer's .data/ is left alone.
+ */
+let table: TestTable;
+let server: ChildProcess;
+let port: number;
+let output = '';
+
+const waitForReady = (child: ChildProcess, timeoutMs: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local server not ready in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Server ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`local server exited with ${code}:\n${output}`)));
+  });
+
+/** The local defaults (the sample events' SdkAppid, no token) must apply, whatever the developer's shell has. */
+const withoutReceiverSettings = ({ SDK_APP_ID: _, CALLBACK_TOKEN: __, ...env }: NodeJS.ProcessEnv) => env;
+
+beforeAll(async () => {
+  table = await startTestTable();
+  port = await freePort();
+  server = spawn(process.execPath, [join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-local.ts'], {
+    cwd: repositoryRoot,
+    env: {
+      ...withoutReceiverSettings(process.env),
+      PORT: String(port),
+      OFFLINE_LAMBDA_PORT: String(await freePort()),
+      AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForReady(server, 90_000);
+}, 120_000);
+
+afterAll(async () => {
+  if (server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGINT');
+    await exited;
+  }
+  await table.close();
+});
+
+const query = (sdkAppId: string) =>
+  `/webhook?SdkAppid=${sdkAppId}&CallbackCommand=Group.CallbackAfterGroupFull&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web`;
+const sampleBody = '{\n"CallbackCommand": "Group.CallbackAfterGroupFull",\n"GroupId": "@TGS#2J4SZEAEL",\n"EventTime":"1670574414123"\n}';
+
+describe('npm start', () => {
+  it('answers a request shaped exactly like Tencent\'s with the OK envelope and records it once', async () => {
+    const first = await postLikeTencent(port, query(LOCAL_SDK_APP_ID), sampleBody);
+    const retry = await postLikeTencent(port, query(LOCAL_SDK_APP_ID), sampleBody);
+
+    for (const answer of [first, retry]) {
+      expect(answer.statusCode).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(answer.body)).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    }
+    const items = await table.scan(LOCAL_TABLE_NAME);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ groupId: { S: '@TGS#2J4SZEAEL' }, body: { S: sampleBody } });
+  });
+
+  it('refuses another app with 403 and the FAIL envelope', async () => {
+    const answer = await postLikeTencent(port, query('1400999999'), sampleBody);
+    expect(answer.statusCode).toBe(403);
+    expect(JSON.parse(answer.body)).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 40301 });
+  });
+
+  it('stops on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    server.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await expect(postLikeTencent(port, query(LOCAL_SDK_APP_ID), sampleBody)).rejects.toThrow();
+  });
+});

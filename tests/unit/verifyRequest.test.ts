@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { RejectionReasonName } from '../../lib/rejectionReasons.js';
+import type { ReceiverConfig } from '../../lib/receiverConfig.js';
+import { verifyRequest } from '../../lib/verifyRequest.js';
+import type { WebhookQuery } from '../../lib/webhookQuery.js';
+import { WebhookRejectedError } from '../../lib/webhookRejectedError.js';
+import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery } from '../support/tencentRequest.js';
+
+const NOW = 1_763_800_000_000;
+
+const config = (overrides: Partial<ReceiverConfig> = {}): ReceiverConfig => ({
+  sdkAppId: TEST_SDK_APP_ID,
+  callbackToken: undefined,
+  maxClockSkewSeconds: 60,
+  tableName: 'events',
+  retentionDays: undefined,
+  ...overrides,
+});
+
+const query = (overrides: Partial<WebhookQuery> = {}): WebhookQuery => ({
+  sdkAppId: TEST_SDK_APP_ID,
+  callbackCommand: 'Group.CallbackAfterGroupFull',
+  clientIp: undefined,
+  optPlatform: undefined,
+  sign: undefined,
+  requestTime: undefined,
+  ...overrides,
+});
+
+const rejectionOf = (act: () => void): { reason: RejectionReasonName; message: string } | undefined => {
+  try {
+    act();
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebhookRejectedError);
+    const rejection = error as WebhookRejectedError;
+    return { reason: rejection.reason, message: rejection.message };
+  }
+};
+
+const signed = (atMs: number, token = TEST_TOKEN): Partial<WebhookQuery> => {
+  const { RequestTime, Sign } = signedQuery(atMs, token);
+  return { requestTime: RequestTime, sign: Sign };
+};
+
+describe('verifyRequest without a callback token', () => {
+  it('accepts our SdkAppid, with or without Sign', () => {
+    expect(rejectionOf(() => verifyRequest(query(), config(), NOW))).toBeUndefined();
+    expect(rejectionOf(() => verifyRequest(query({ sign: 'anything', requestTime: '1' }), config(), NOW))).toBeUndefined();
+  });
+
+  it.each([
+    ['missing', undefined, 'SdkAppIdMissing'],
+    ['empty', '', 'SdkAppIdMissing'],
+    ['another app', '1400999999', 'SdkAppIdMismatch'],
+    ['our app with a suffix', `${TEST_SDK_APP_ID} `, 'SdkAppIdMismatch'],
+  ] as const)('refuses an SdkAppid that is %s', (_, sdkAppId, reason) => {
+    expect(rejectionOf(() => verifyRequest(query({ sdkAppId }), config(), NOW))?.reason).toBe(reason);
+  });
+
+  it('refuses everything when the receiver has no SDK_APP_ID', () => {
+    expect(rejectionOf(() => verifyRequest(query(), config({ sdkAppId: '' }), NOW))?.reason).toBe('NotConfigured');
+  });
+});
+
+describe('verifyRequest with a callback token', () => {
+  const withToken = config({ callbackToken: TEST_TOKEN });
+
+  it('accepts a fresh, correct sign', () => {
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW)), withToken, NOW))).toBeUndefined();
+  });
+
+  it('accepts RequestTime up to 60 s either way', () => {
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW - 60_000)), withToken, NOW))).toBeUndefined();
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW + 60_000)), withToken, NOW))).toBeUndefined();
+  });
+
+  it.each([
+    ['61 s old', -61_000],
+    ['61 s ahead', 61_000],
+    ['a day old', -86_400_000],
+  ])('refuses a RequestTime %s as stale', (_, offsetMs) => {
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW + offsetMs)), withToken, NOW))?.reason).toBe(
+      'RequestTimeStale',
+    );
+  });
+
+  it('names what is missing', () => {
+    const { sign, requestTime } = signed(NOW);
+    expect(rejectionOf(() => verifyRequest(query({ requestTime }), withToken, NOW))).toEqual({
+      reason: 'SignMissing',
+      message: 'query parameter Sign missing (a callback token is configured)',
+    });
+    expect(rejectionOf(() => verifyRequest(query({ sign }), withToken, NOW))?.message).toContain('RequestTime');
+    expect(rejectionOf(() => verifyRequest(query(), withToken, NOW))?.message).toContain('Sign and RequestTime');
+  });
+
+  it.each(['abc', '1.5', '-1', '1e9', ''])('refuses RequestTime %j', (requestTime) => {
+    const reason = rejectionOf(() => verifyRequest(query({ ...signed(NOW), requestTime }), withToken, NOW))?.reason;
+    expect(reason).toBe(requestTime === '' ? 'SignMissing' : 'RequestTimeInvalid');
+  });
+
+  it('refuses a sign made with another token, without revealing the token', () => {
+    const rejection = rejectionOf(() => verifyRequest(query(signed(NOW, 'another-token')), withToken, NOW));
+    expect(rejection?.reason).toBe('SignMismatch');
+    expect(rejection?.message).not.toContain(TEST_TOKEN);
+  });
+
+  it('refuses a sign of the wrong length', () => {
+    const { requestTime } = signed(NOW);
+    expect(rejectionOf(() => verifyRequest(query({ requestTime, sign: 'abc' }), withToken, NOW))?.reason).toBe(
+      'SignMismatch',
+    );
+  });
+
+  it('checks the app before the sign', () => {
+    expect(rejectionOf(() => verifyRequest(query({ sdkAppId: '1', ...signed(NOW) }), withToken, NOW))?.reason).toBe(
+      'SdkAppIdMismatch',
+    );
+  });
+});
