@@ -7,6 +7,8 @@ export default defineConfig({
       LOG_LEVEL: 'silent',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    // The template test and the local-server test both build into serverless-esbuild's .esbuild/ folder.
+    fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

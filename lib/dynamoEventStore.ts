@@ -21,6 +21,14 @@ const isConditionFailure = (error: unknown): boolean =>
  * No transactions: dynalite, the local DynamoDB, has none.
  */
 export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEventStoreOptions): EventStore => {
+  const expiresAt = (receivedAt: number): number | undefined =>
+    retentionDays === undefined ? undefined : Math.floor(receivedAt / 1000) + Math.round(retentionDays * 86_400);
+
+  const expiryAttribute = (receivedAt: number): Record<string, AttributeValue> => {
+    const at = expiresAt(receivedAt);
+    return at === undefined ? {} : { expiresAt: { N: String(at) } };
+  };
+
   const putIfAbsent = async (item: Record<string, AttributeValue>): Promise<boolean> => {
     try {
       await client.send(
@@ -58,14 +66,6 @@ export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEve
     } catch (error) {
       throw new EventStoreError('DynamoDB GetItem failed', { cause: error });
     }
-  };
-
-  const expiresAt = (receivedAt: number): number | undefined =>
-    retentionDays === undefined ? undefined : Math.floor(receivedAt / 1000) + Math.round(retentionDays * 86_400);
-
-  const expiryAttribute = (receivedAt: number): Record<string, AttributeValue> => {
-    const at = expiresAt(receivedAt);
-    return at === undefined ? {} : { expiresAt: { N: String(at) } };
   };
 
   return {

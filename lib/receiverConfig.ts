@@ -16,6 +16,11 @@ export interface ReceiverConfig {
 export const LOCAL_TABLE_NAME = 'tencent-chat-webhooks-local-events';
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 60;
 
+const positiveNumber = (value: string | undefined): number | undefined => {
+  const number = Number(value);
+  return value && Number.isFinite(number) && number > 0 ? number : undefined;
+};
+
 export const readReceiverConfig = (env: NodeJS.ProcessEnv = process.env): ReceiverConfig => ({
   sdkAppId: env.SDK_APP_ID?.trim() ?? '',
   callbackToken: env.CALLBACK_TOKEN ? env.CALLBACK_TOKEN : undefined,
@@ -24,7 +29,3 @@ export const readReceiverConfig = (env: NodeJS.ProcessEnv = process.env): Receiv
   retentionDays: positiveNumber(env.EVENT_RETENTION_DAYS),
 });
 
-const positiveNumber = (value: string | undefined): number | undefined => {
-  const number = Number(value);
-  return value && Number.isFinite(number) && number > 0 ? number : undefined;
-};

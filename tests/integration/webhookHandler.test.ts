@@ -12,6 +12,7 @@ import { repositoryRoot } from '../../scripts/localSettings.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
+import { testConfig } from '../support/testConfig.js';
 
 const NOW = 1_763_800_000_000;
 const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
@@ -31,7 +32,7 @@ beforeEach(async () => {
 
 const receiver = (overrides: Partial<ReceiverConfig> = {}, client: DynamoDBClient = table.client): WebhookLambdaHandler =>
   createWebhookHandler({
-    config: { sdkAppId: TEST_SDK_APP_ID, callbackToken: undefined, maxClockSkewSeconds: 60, tableName, retentionDays: undefined, ...overrides },
+    config: testConfig({ tableName, ...overrides }),
     store: dynamoEventStore({ client, tableName }),
     now: () => NOW,
   });
@@ -158,7 +159,14 @@ describe('idempotency', () => {
         query: { ClientIP: '192.0.2.1', OptPlatform: 'iOS' },
       }),
     );
-    expect(await eventItems()).toHaveLength(1);
+    const items = await eventItems();
+    expect(items).toHaveLength(1);
+    // The first delivery stays as it was recorded: a retry never overwrites it.
+    expect(items[0]).toMatchObject({
+      clientIp: { S: '10.0.0.7' },
+      optPlatform: { S: 'Android' },
+      body: { S: '{"CallbackCommand":"Group.CallbackAfterGroupFull","GroupId":"g","EventTime":"5"}' },
+    });
   });
 
   it('stores 25 concurrent copies of one delivery once', async () => {
@@ -180,7 +188,7 @@ describe('idempotency', () => {
     const body = { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g' };
     let now = NOW;
     const handler = createWebhookHandler({
-      config: { sdkAppId: TEST_SDK_APP_ID, callbackToken: undefined, maxClockSkewSeconds: 60, tableName, retentionDays: undefined },
+      config: testConfig({ tableName }),
       store: dynamoEventStore({ client: table.client, tableName }),
       now: () => now,
     });
@@ -337,7 +345,7 @@ describe('when storage fails', () => {
 
   it('answers 500 InternalError, never a thrown error, for an unexpected failure', async () => {
     const handler = createWebhookHandler({
-      config: { sdkAppId: TEST_SDK_APP_ID, callbackToken: undefined, maxClockSkewSeconds: 60, tableName, retentionDays: undefined },
+      config: testConfig({ tableName }),
       store: { recordEvent: () => Promise.reject(new TypeError('boom')) },
     });
     const answer = await invokeHandler(handler, tencentEvent());

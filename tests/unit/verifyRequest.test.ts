@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { RejectionReasonName } from '../../lib/rejectionReasons.js';
-import type { ReceiverConfig } from '../../lib/receiverConfig.js';
 import { verifyRequest } from '../../lib/verifyRequest.js';
 import type { WebhookQuery } from '../../lib/webhookQuery.js';
 import { WebhookRejectedError } from '../../lib/webhookRejectedError.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery } from '../support/tencentRequest.js';
+import { testConfig } from '../support/testConfig.js';
 
 const NOW = 1_763_800_000_000;
 
-const config = (overrides: Partial<ReceiverConfig> = {}): ReceiverConfig => ({
-  sdkAppId: TEST_SDK_APP_ID,
-  callbackToken: undefined,
-  maxClockSkewSeconds: 60,
-  tableName: 'events',
-  retentionDays: undefined,
-  ...overrides,
-});
+const config = testConfig;
 
 const query = (overrides: Partial<WebhookQuery> = {}): WebhookQuery => ({
   sdkAppId: TEST_SDK_APP_ID,

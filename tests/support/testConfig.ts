@@ -1,0 +1,12 @@
+import type { ReceiverConfig } from '../../lib/receiverConfig.js';
+import { TEST_SDK_APP_ID } from './tencentRequest.js';
+
+/** The receiver's settings as tests use them: our test app, no token, the documented 60 s skew. */
+export const testConfig = (overrides: Partial<ReceiverConfig> = {}): ReceiverConfig => ({
+  sdkAppId: TEST_SDK_APP_ID,
+  callbackToken: undefined,
+  maxClockSkewSeconds: 60,
+  tableName: 'events',
+  retentionDays: undefined,
+  ...overrides,
+});
