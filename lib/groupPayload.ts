@@ -19,9 +19,19 @@ export const groupPayloadShape = {
   EventTime: eventTimeSchema,
 };
 
-const reasonForField: Record<string, RejectionReasonName> = {
-  GroupId: 'GroupIdInvalid',
-  EventTime: 'EventTimeInvalid',
+/** The common fields get their own reasons and messages; zod/mini ships no message texts of its own. */
+const commonFieldRejections: Record<string, { reason: RejectionReasonName; message: string }> = {
+  GroupId: { reason: 'GroupIdInvalid', message: 'GroupId must be a non-empty string' },
+  EventTime: {
+    reason: 'EventTimeInvalid',
+    message: 'EventTime must be milliseconds since the epoch: an integer or a string of up to 15 digits',
+  },
+};
+
+const describeIssue = (issue: z.core.$ZodIssue | undefined): string => {
+  const path = issue?.path.map(String).join('.') || 'body';
+  if (issue?.code === 'invalid_type') return `${path} must be of type ${issue.expected}`;
+  return `${path} is invalid`;
 };
 
 /** Validates a body against a command's schema; the rejection names the first offending field. */
@@ -29,10 +39,10 @@ export const parseGroupPayload = <Shape>(schema: z.ZodMiniType<Shape>, body: unk
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
   const field = issue?.path[0];
-  const reason = (typeof field === 'string' && reasonForField[field]) || 'PayloadInvalid';
-  throw new WebhookRejectedError(reason, `${path || 'body'}: ${issue?.message ?? 'invalid'}`);
+  const common = typeof field === 'string' ? commonFieldRejections[field] : undefined;
+  if (common) throw new WebhookRejectedError(common.reason, common.message);
+  throw new WebhookRejectedError('PayloadInvalid', describeIssue(issue));
 };
 
 /** Builds the event to record from a delivery and the command's typed fields. */

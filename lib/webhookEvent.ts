@@ -13,5 +13,11 @@ export interface WebhookRequestState extends Record<string, unknown> {
   startedAt?: number;
 }
 
+/** Time since the envelope middleware saw the request. */
+export const elapsedMs = (state: WebhookRequestState, now: () => number): number => {
+  const current = now();
+  return current - (state.startedAt ?? current);
+};
+
 /** Every middleware of the webhook chain has this shape. */
 export type WebhookMiddleware = MiddlewareObj<WebhookEvent, unknown, Error, Context, WebhookRequestState>;

@@ -1,5 +1,5 @@
 import { okResponse } from '../tencentEnvelope.js';
-import type { WebhookEvent, WebhookMiddleware, WebhookRequestState } from '../webhookEvent.js';
+import { type WebhookMiddleware, elapsedMs } from '../webhookEvent.js';
 import { WebhookOutcome, logWebhookOutcome } from '../webhookOutcome.js';
 import { readWebhookQuery } from '../webhookQuery.js';
 
@@ -17,7 +17,7 @@ export const acknowledgeUnrecordedCommands = (
     logWebhookOutcome({
       outcome: WebhookOutcome.Ignored,
       command,
-      durationMs: now() - (request.internal.startedAt ?? now()),
+      durationMs: elapsedMs(request.internal, now),
     });
     return okResponse();
   },

@@ -1,14 +1,10 @@
-import type { Request } from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { EventStoreError } from '../eventStoreError.js';
 import type { ReceiveResult } from '../receiveWebhook.js';
 import { failResponse, okResponse } from '../tencentEnvelope.js';
-import type { WebhookEvent, WebhookMiddleware, WebhookRequestState } from '../webhookEvent.js';
+import { type WebhookMiddleware, elapsedMs } from '../webhookEvent.js';
 import { WebhookOutcome, logWebhookOutcome } from '../webhookOutcome.js';
 import { readWebhookQuery } from '../webhookQuery.js';
 import { WebhookRejectedError } from '../webhookRejectedError.js';
-
-type EnvelopeRequest = Request<WebhookEvent, unknown, Error, Context, WebhookRequestState>;
 
 const fromJsonBodyParser = (error: Error): boolean =>
   (error.cause as { package?: unknown } | undefined)?.package === '@middy/http-json-body-parser';
@@ -38,8 +34,6 @@ const describeCause = (error: WebhookRejectedError): string | undefined => {
  * any error becomes the FAIL envelope with its status and code. Logs one line per request either way.
  */
 export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
-  const elapsed = (request: EnvelopeRequest): number => now() - (request.internal.startedAt ?? now());
-
   return {
     before: function tencentEnvelopeBefore(request) {
       request.internal.startedAt = now();
@@ -50,7 +44,7 @@ export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
         outcome: result.outcome,
         command: result.command,
         groupId: result.groupId,
-        durationMs: elapsed(request),
+        durationMs: elapsedMs(request.internal, now),
       });
       request.response = okResponse();
     },
@@ -64,7 +58,7 @@ export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
         reason: rejection.reason,
         errorCode: rejection.errorCode,
         detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
-        durationMs: elapsed(request),
+        durationMs: elapsedMs(request.internal, now),
       });
       request.response = failResponse(rejection.httpStatus, rejection.errorCode, rejection.message);
     },

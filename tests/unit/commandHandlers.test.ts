@@ -112,6 +112,13 @@ describe('recordGroupDestroyed', () => {
     expect(destroyed(community).fields).toEqual({ groupType: 'Community', ownerAccount: 'leckie', groupName: 'MyFirstGroup' });
   });
 
+  it('names the offending field and the expected type', () => {
+    expect(() => destroyed({ ...sample, MemberList: [{ Member_Account: 7 }] })).toThrow(
+      'MemberList.0.Member_Account must be of type string',
+    );
+    expect(() => destroyed({ ...sample, GroupId: 7 })).toThrow('GroupId must be a non-empty string');
+  });
+
   it.each([
     ['MemberList not an array', { MemberList: 'bob' }],
     ['a member without Member_Account', { MemberList: [{ Account: 'bob' }] }],
