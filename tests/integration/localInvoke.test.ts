@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureEventsTable } from '../../scripts/eventsTable.js';
+import { LOCAL_TABLE_NAME, repositoryRoot } from '../../scripts/localSettings.js';
+import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+
+/**
+ * The two local invoke paths a user has: `npm run invoke` and `serverless invoke local`, each pointed with
+ * AWS_ENDPOINT_URL_DYNAMODB at a dynalite this test owns (what `npm start` would otherwise provide).
+ */
+let table: TestTable;
+
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table.close();
+});
+beforeEach(async () => {
+  await table.client.send(new DeleteTableCommand({ TableName: LOCAL_TABLE_NAME })).catch(() => undefined);
+});
+
+/** Asynchronous on purpose: the dynalite the child talks to runs in this process's event loop. */
+const run = (args: string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
+  const { SDK_APP_ID: _, CALLBACK_TOKEN: __, ...env } = process.env;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: repositoryRoot, env: { ...env, AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint, LOG_LEVEL: 'silent' }, timeout: 50_000 },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+};
+
+describe('npm run invoke', () => {
+  it('prints the OK envelope for a sample event and records it', async () => {
+    const result = await run([join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/invoke-local.ts', 'events/group-destroyed.json']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('HTTP 200');
+    expect(result.stdout).toContain('"ActionStatus": "OK"');
+    const items = await table.scan(LOCAL_TABLE_NAME);
+    expect(items.map((item) => item.command?.S)).toEqual(['Group.CallbackAfterGroupDestroyed']);
+  });
+
+  it('prints the FAIL envelope for a rejected sample and records nothing', async () => {
+    const result = await run([join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/invoke-local.ts', 'events/rejected-wrong-app.json']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('HTTP 403');
+    expect(result.stdout).toContain('"ErrorCode": 40301');
+    expect(await table.scan(LOCAL_TABLE_NAME)).toEqual([]);
+  });
+});
+
+describe('serverless invoke local', () => {
+  it('runs the bundled function with a sample event against the DynamoDB npm start prepared', async () => {
+    await ensureEventsTable(table.client, LOCAL_TABLE_NAME);
+    const result = await run([
+      join(repositoryRoot, 'node_modules', 'serverless', 'bin', 'serverless.js'),
+      'invoke',
+      'local',
+      '-f',
+      'webhook',
+      '-p',
+      'events/group-attr-changed.json',
+    ]);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('"statusCode": 200');
+    const items = await table.scan(LOCAL_TABLE_NAME);
+    expect(items.map((item) => item.command?.S)).toEqual(['Group.CallbackAfterGroupAttrChanged']);
+  }, 60_000);
+});
