@@ -130,6 +130,25 @@ describe('stages and parameters', () => {
     expect(run.stdout + run.stderr).toContain('SDK_APP_ID');
   }, 60_000);
 
+  it('takes the token and the retention from parameters, an SSM reference left to CloudFormation', () => {
+    const { run, outputDir } = packageStage([
+      '--stage',
+      'prod',
+      '--param',
+      'sdkAppId=1400123456',
+      '--param',
+      'callbackToken={{resolve:ssm:/chat/callback-token}}',
+      '--param',
+      'eventRetentionDays=90',
+    ]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const [, webhook] = resourcesOfType(readTemplate(outputDir), 'AWS::Lambda::Function')[0] ?? [];
+    expect(webhook?.Properties.Environment.Variables).toMatchObject({
+      CALLBACK_TOKEN: '{{resolve:ssm:/chat/callback-token}}',
+      EVENT_RETENTION_DAYS: '90',
+    });
+  }, 60_000);
+
   it('gives the local stage the sample events\' SdkAppid and the local table name', () => {
     const { run, outputDir } = packageStage([]);
     expect(run.status, run.stdout + run.stderr).toBe(0);
