@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureEventsTable } from '../../scripts/eventsTable.js';
 import { LOCAL_TABLE_NAME, repositoryRoot } from '../../scripts/localSettings.js';
+import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 
 /**
@@ -24,12 +25,15 @@ beforeEach(async () => {
 
 /** Asynchronous on purpose: the dynalite the child talks to runs in this process's event loop. */
 const run = (args: string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
-  const { SDK_APP_ID: _, CALLBACK_TOKEN: __, ...env } = process.env;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       args,
-      { cwd: repositoryRoot, env: { ...env, AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint, LOG_LEVEL: 'silent' }, timeout: 50_000 },
+      {
+        cwd: repositoryRoot,
+        env: envWithoutReceiverSettings({ AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint, LOG_LEVEL: 'silent' }),
+        timeout: 50_000,
+      },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot } from '../../scripts/localSettings.js';
+import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { freePort } from '../support/freePort.js';
 import { postLikeTencent } from '../support/rawHttp.js';
@@ -30,21 +31,17 @@ const waitForReady = (child: ChildProcess, timeoutMs: number): Promise<void> =>
     child.once('exit', (code) => reject(new Error(`local server exited with ${code}:\n${output}`)));
   });
 
-/** The local defaults (the sample events' SdkAppid, no token) must apply, whatever the developer's shell has. */
-const withoutReceiverSettings = ({ SDK_APP_ID: _, CALLBACK_TOKEN: __, ...env }: NodeJS.ProcessEnv) => env;
-
 beforeAll(async () => {
   table = await startTestTable();
   port = await freePort();
   server = spawn(process.execPath, [join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-local.ts'], {
     cwd: repositoryRoot,
-    env: {
-      ...withoutReceiverSettings(process.env),
+    env: envWithoutReceiverSettings({
       PORT: String(port),
       OFFLINE_LAMBDA_PORT: String(await freePort()),
       AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint,
       LOG_LEVEL: 'info',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitForReady(server, 90_000);

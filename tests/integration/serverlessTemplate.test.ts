@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsTableDefinition } from '../../scripts/eventsTable.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot } from '../../scripts/localSettings.js';
+import { envWithoutReceiverSettings } from '../support/childEnv.js';
 
 /** `serverless package` runs offline: these tests read the CloudFormation it would deploy. */
 interface Resource {
@@ -21,10 +22,9 @@ const outputDirs: string[] = [];
 const packageStage = (args: string[]) => {
   const outputDir = mkdtempSync(join(tmpdir(), 'sls-package-'));
   outputDirs.push(outputDir);
-  const { SDK_APP_ID: _, CALLBACK_TOKEN: __, ...env } = process.env;
   const run = spawnSync(process.execPath, [serverlessCli, 'package', '--package', outputDir, ...args], {
     cwd: repositoryRoot,
-    env,
+    env: envWithoutReceiverSettings(),
     encoding: 'utf8',
   });
   return { run, outputDir };
