@@ -28,4 +28,3 @@ export const readReceiverConfig = (env: NodeJS.ProcessEnv = process.env): Receiv
   tableName: env.TABLE_NAME?.trim() || LOCAL_TABLE_NAME,
   retentionDays: positiveNumber(env.EVENT_RETENTION_DAYS),
 });
-

@@ -8,6 +8,10 @@ export { DEFAULT_LOCAL_DYNAMODB_PORT } from '../lib/dynamoClient.js';
 export { LOCAL_TABLE_NAME } from '../lib/receiverConfig.js';
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+/** The project's own CLIs, run with this Node (no shell, no PATH lookup). */
+export const serverlessCli = join(repositoryRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
+export const tsxCli = join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
 /** Where `npm start` and `npm run invoke` keep the embedded DynamoDB's data (git-ignored). */
 export const localDataPath = join(repositoryRoot, '.data', 'dynamodb');
 

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from './localDynamoClient.js';
 import { openLocalDynamo } from './localDynamo.js';
-import { DEFAULT_HTTP_PORT, portFrom, repositoryRoot } from './localSettings.js';
+import { DEFAULT_HTTP_PORT, portFrom, repositoryRoot, serverlessCli } from './localSettings.js';
 
 const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
 const dynamo = await openLocalDynamo({ listenOnDefaultPort: true });
@@ -20,7 +20,7 @@ rmSync(join(repositoryRoot, '.esbuild'), { recursive: true, force: true });
 
 const offline = spawn(
   process.execPath,
-  [join(repositoryRoot, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local'],
+  [serverlessCli, 'offline', 'start', '--stage', 'local'],
   {
     cwd: repositoryRoot,
     stdio: 'inherit',

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureEventsTable } from '../../scripts/eventsTable.js';
-import { LOCAL_TABLE_NAME, repositoryRoot } from '../../scripts/localSettings.js';
+import { LOCAL_TABLE_NAME, repositoryRoot, serverlessCli, tsxCli } from '../../scripts/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 
@@ -41,7 +40,7 @@ const run = (args: string[]): Promise<{ status: number; stdout: string; stderr: 
 
 describe('npm run invoke', () => {
   it('prints the OK envelope for a sample event and records it', async () => {
-    const result = await run([join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/invoke-local.ts', 'events/group-destroyed.json']);
+    const result = await run([tsxCli, 'scripts/invoke-local.ts', 'events/group-destroyed.json']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('HTTP 200');
     expect(result.stdout).toContain('"ActionStatus": "OK"');
@@ -50,7 +49,7 @@ describe('npm run invoke', () => {
   });
 
   it('prints the FAIL envelope for a rejected sample and records nothing', async () => {
-    const result = await run([join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/invoke-local.ts', 'events/rejected-wrong-app.json']);
+    const result = await run([tsxCli, 'scripts/invoke-local.ts', 'events/rejected-wrong-app.json']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('HTTP 403');
     expect(result.stdout).toContain('"ErrorCode": 40301');
@@ -62,7 +61,7 @@ describe('serverless invoke local', () => {
   it('runs the bundled function with a sample event against the DynamoDB npm start prepared', async () => {
     await ensureEventsTable(table.client, LOCAL_TABLE_NAME);
     const result = await run([
-      join(repositoryRoot, 'node_modules', 'serverless', 'bin', 'serverless.js'),
+      serverlessCli,
       'invoke',
       'local',
       '-f',

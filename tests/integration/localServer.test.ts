@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot } from '../../scripts/localSettings.js';
+import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { freePort } from '../support/freePort.js';
@@ -34,7 +33,7 @@ const waitForReady = (child: ChildProcess, timeoutMs: number): Promise<void> =>
 beforeAll(async () => {
   table = await startTestTable();
   port = await freePort();
-  server = spawn(process.execPath, [join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start-local.ts'], {
+  server = spawn(process.execPath, [tsxCli, 'scripts/start-local.ts'], {
     cwd: repositoryRoot,
     env: envWithoutReceiverSettings({
       PORT: String(port),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsTableDefinition } from '../../scripts/eventsTable.js';
-import { LOCAL_SDK_APP_ID, repositoryRoot } from '../../scripts/localSettings.js';
+import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 
 /** `serverless package` runs offline: these tests read the CloudFormation it would deploy. */
@@ -16,7 +16,6 @@ interface Template {
   Resources: Record<string, Resource>;
 }
 
-const serverlessCli = join(repositoryRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
 const outputDirs: string[] = [];
 
 const packageStage = (args: string[]) => {
