@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 
 /** Set by `serverless invoke local` (IS_LOCAL) and serverless-offline (IS_OFFLINE). */
 const runsLocally = (env: NodeJS.ProcessEnv): boolean => env.IS_LOCAL === 'true' || env.IS_OFFLINE === 'true';
@@ -6,13 +7,39 @@ const runsLocally = (env: NodeJS.ProcessEnv): boolean => env.IS_LOCAL === 'true'
 export const DEFAULT_LOCAL_DYNAMODB_PORT = 8000;
 
 /**
- * In AWS the SDK's defaults apply (region, credentials, and AWS_ENDPOINT_URL_DYNAMODB if set).
- * Run locally by the Serverless tools, it talks to the embedded DynamoDB `npm start` runs, which accepts
- * any credentials.
+ * Tencent waits 2 s. A cold start, API Gateway and the route from Tencent take part of that, so one event's
+ * writes get at most `DYNAMO_DEADLINE_MS` in all (enforced by the store), and each attempt is cut short well
+ * before: a connection that does not open in 300 ms or a request unanswered in 400 ms is retried, with short
+ * back-offs instead of the SDK's 100–500 ms base (throttling), so two or three attempts fit the budget.
+ */
+export const DynamoTimeouts = {
+  connectionMs: 300,
+  requestMs: 400,
+  maxAttempts: 3,
+  backoffMs: (attempt: number): number => 25 * attempt,
+} as const;
+
+/** The most an event's writes may take before the request is answered 5xx (StorageFailed). */
+export const DYNAMO_DEADLINE_MS = 1_000;
+
+const boundedTransport = (): Pick<DynamoDBClientConfig, 'requestHandler' | 'retryStrategy'> => ({
+  requestHandler: {
+    connectionTimeout: DynamoTimeouts.connectionMs,
+    requestTimeout: DynamoTimeouts.requestMs,
+    throwOnRequestTimeout: true,
+  },
+  retryStrategy: new ConfiguredRetryStrategy(DynamoTimeouts.maxAttempts, DynamoTimeouts.backoffMs),
+});
+
+/**
+ * In AWS the SDK's defaults apply for region, credentials and endpoint (AWS_ENDPOINT_URL_DYNAMODB if set),
+ * with bounded timeouts and retries. Run locally by the Serverless tools, it talks to the embedded DynamoDB
+ * `npm start` runs, which accepts any credentials.
  */
 export const createDynamoClient = (env: NodeJS.ProcessEnv = process.env): DynamoDBClient => {
-  if (!runsLocally(env)) return new DynamoDBClient({});
+  if (!runsLocally(env)) return new DynamoDBClient(boundedTransport());
   return new DynamoDBClient({
+    ...boundedTransport(),
     endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://localhost:${env.DYNAMODB_PORT ?? DEFAULT_LOCAL_DYNAMODB_PORT}`,
     region: env.AWS_REGION ?? 'local',
     ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),

@@ -1,4 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeadlineExceededError, withDeadline } from './deadline.js';
+import { DYNAMO_DEADLINE_MS } from './dynamoClient.js';
 import { EventTimeSource, eventItem } from './eventItem.js';
 import { groupPartitionKey, untimedDeliverySortKey } from './eventKey.js';
 import { type EventStore, RecordResult, type RecordResultName } from './eventStore.js';
@@ -10,6 +12,8 @@ export interface DynamoEventStoreOptions {
   tableName: string;
   /** When set, items get `expiresAt` (epoch seconds) this many days after receipt, for the table's TTL. Default: kept forever. */
   retentionDays?: number | undefined;
+  /** All writes for one event finish within this many ms or the event fails with EventStoreError. Default: DYNAMO_DEADLINE_MS. */
+  deadlineMs?: number;
 }
 
 const isConditionFailure = (error: unknown): boolean =>
@@ -20,7 +24,12 @@ const isConditionFailure = (error: unknown): boolean =>
  * digest, so a repeated delivery (even concurrent) fails the condition and counts as a duplicate.
  * No transactions: dynalite, the local DynamoDB, has none.
  */
-export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEventStoreOptions): EventStore => {
+export const dynamoEventStore = ({
+  client,
+  tableName,
+  retentionDays,
+  deadlineMs = DYNAMO_DEADLINE_MS,
+}: DynamoEventStoreOptions): EventStore => {
   const expiresAt = (receivedAt: number): number | undefined =>
     retentionDays === undefined ? undefined : Math.floor(receivedAt / 1000) + Math.round(retentionDays * 86_400);
 
@@ -29,7 +38,7 @@ export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEve
     return at === undefined ? {} : { expiresAt: { N: String(at) } };
   };
 
-  const putIfAbsent = async (item: Record<string, AttributeValue>): Promise<boolean> => {
+  const putIfAbsent = async (item: Record<string, AttributeValue>, abortSignal: AbortSignal): Promise<boolean> => {
     try {
       await client.send(
         new PutItemCommand({
@@ -37,6 +46,7 @@ export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEve
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
+        { abortSignal },
       );
       return true;
     } catch (error) {
@@ -50,17 +60,19 @@ export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEve
    * item first, so a retry (which arrives later) finds the claim and writes to the same sort key.
    * If we crash between the two writes, the retry completes the event: nothing is lost.
    */
-  const claimedReceiveTime = async (event: GroupEvent): Promise<number> => {
+  const claimedReceiveTime = async (event: GroupEvent, abortSignal: AbortSignal): Promise<number> => {
     const key = { pk: { S: groupPartitionKey(event.groupId) }, sk: { S: untimedDeliverySortKey(event.deliveryId) } };
     const claimed = await putIfAbsent({
       ...key,
       deliveryId: { S: event.deliveryId },
       eventTime: { N: String(event.receivedAt) },
       ...expiryAttribute(event.receivedAt),
-    });
+    }, abortSignal);
     if (claimed) return event.receivedAt;
     try {
-      const existing = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      const existing = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }), {
+        abortSignal,
+      });
       const time = Number(existing.Item?.eventTime?.N);
       return Number.isSafeInteger(time) ? time : event.receivedAt;
     } catch (error) {
@@ -68,14 +80,25 @@ export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEve
     }
   };
 
+  const record = async (event: GroupEvent, abortSignal: AbortSignal): Promise<RecordResultName> => {
+    const [eventTime, source] =
+      event.eventTime === undefined
+        ? [await claimedReceiveTime(event, abortSignal), EventTimeSource.Received]
+        : [event.eventTime, EventTimeSource.Tencent];
+    const stored = await putIfAbsent(eventItem(event, eventTime, source, expiresAt(event.receivedAt)), abortSignal);
+    return stored ? RecordResult.Recorded : RecordResult.Duplicate;
+  };
+
   return {
     async recordEvent(event: GroupEvent): Promise<RecordResultName> {
-      const [eventTime, source] =
-        event.eventTime === undefined
-          ? [await claimedReceiveTime(event), EventTimeSource.Received]
-          : [event.eventTime, EventTimeSource.Tencent];
-      const stored = await putIfAbsent(eventItem(event, eventTime, source, expiresAt(event.receivedAt)));
-      return stored ? RecordResult.Recorded : RecordResult.Duplicate;
+      try {
+        return await withDeadline(deadlineMs, (abortSignal) => record(event, abortSignal));
+      } catch (error) {
+        if (error instanceof DeadlineExceededError) {
+          throw new EventStoreError(`DynamoDB did not answer within ${deadlineMs} ms`, { cause: error });
+        }
+        throw error;
+      }
     },
   };
 };

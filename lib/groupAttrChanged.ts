@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { CommandHandler } from './commandHandler.js';
-import { groupEventFrom, groupPayloadShape, parseGroupPayload } from './groupPayload.js';
+import { boundedString, groupEventFrom, groupPayloadShape, parseGroupPayload } from './groupPayload.js';
+import { InputLimit } from './inputLimits.js';
 
 /**
  * Group.CallbackAfterGroupAttrChanged: custom group attributes were set (replace all), modified (upsert),
@@ -8,10 +9,17 @@ import { groupEventFrom, groupPayloadShape, parseGroupPayload } from './groupPay
  */
 const groupAttrChangedPayload = z.object({
   ...groupPayloadShape,
-  Type: z.optional(z.string()),
-  Operator_Account: z.optional(z.string()),
-  OptionType: z.optional(z.string()),
-  GroupAttr: z.optional(z.array(z.object({ key: z.string(), value: z.string() }))),
+  Type: z.optional(boundedString(InputLimit.textLength)),
+  Operator_Account: z.optional(boundedString(InputLimit.accountLength)),
+  OptionType: z.optional(boundedString(InputLimit.textLength)),
+  GroupAttr: z.optional(
+    z.array(
+      z.object({
+        key: boundedString(InputLimit.attributeKeyLength),
+        value: boundedString(InputLimit.attributeValueLength),
+      }),
+    ),
+  ),
 });
 
 export const recordGroupAttrChanged: CommandHandler = (delivery) => {

@@ -1,14 +1,15 @@
 import * as z from 'zod/mini';
 import type { CommandHandler } from './commandHandler.js';
-import { groupEventFrom, groupPayloadShape, parseGroupPayload } from './groupPayload.js';
+import { boundedString, groupEventFrom, groupPayloadShape, parseGroupPayload } from './groupPayload.js';
+import { InputLimit } from './inputLimits.js';
 
 /** Group.CallbackAfterGroupDestroyed: a group was disbanded. Community groups send no MemberList. */
 const groupDestroyedPayload = z.object({
   ...groupPayloadShape,
-  Type: z.optional(z.string()),
-  Owner_Account: z.optional(z.string()),
-  Name: z.optional(z.string()),
-  MemberList: z.optional(z.array(z.object({ Member_Account: z.string() }))),
+  Type: z.optional(boundedString(InputLimit.textLength)),
+  Owner_Account: z.optional(boundedString(InputLimit.accountLength)),
+  Name: z.optional(boundedString(InputLimit.textLength)),
+  MemberList: z.optional(z.array(z.object({ Member_Account: boundedString(InputLimit.accountLength) }))),
 });
 
 export const recordGroupDestroyed: CommandHandler = (delivery) => {

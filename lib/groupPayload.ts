@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { deliveryId } from './eventKey.js';
+import { InputLimit } from './inputLimits.js';
 import type { EventFieldValue, GroupEvent } from './groupEvent.js';
 import type { RejectionReasonName } from './rejectionReasons.js';
 import type { WebhookDelivery } from './webhookDelivery.js';
@@ -13,15 +14,21 @@ export const eventTimeSchema = z.optional(
   z.union([z.int().check(z.minimum(0), z.maximum(MAX_EVENT_TIME)), z.string().check(z.regex(/^\d{1,15}$/))]),
 );
 
+/** A string of bounded length, for the typed fields of each command. */
+export const boundedString = (maxLength: number) => z.string().check(z.maxLength(maxLength));
+
 /** Fields every group webhook carries. Objects are not strict: fields Tencent adds later pass through. */
 export const groupPayloadShape = {
-  GroupId: z.string().check(z.minLength(1)),
+  GroupId: z.string().check(z.minLength(1), z.maxLength(InputLimit.groupIdLength)),
   EventTime: eventTimeSchema,
 };
 
 /** The common fields get their own reasons and messages; zod/mini ships no message texts of its own. */
 const commonFieldRejections: Record<string, { reason: RejectionReasonName; message: string }> = {
-  GroupId: { reason: 'GroupIdInvalid', message: 'GroupId must be a non-empty string' },
+  GroupId: {
+    reason: 'GroupIdInvalid',
+    message: `GroupId must be a non-empty string of at most ${InputLimit.groupIdLength} characters`,
+  },
   EventTime: {
     reason: 'EventTimeInvalid',
     message: 'EventTime must be milliseconds since the epoch: an integer or a string of up to 15 digits',
@@ -31,6 +38,7 @@ const commonFieldRejections: Record<string, { reason: RejectionReasonName; messa
 const describeIssue = (issue: z.core.$ZodIssue | undefined): string => {
   const path = issue?.path.map(String).join('.') || 'body';
   if (issue?.code === 'invalid_type') return `${path} must be of type ${issue.expected}`;
+  if (issue?.code === 'too_big') return `${path} is too long (at most ${String(issue.maximum)})`;
   return `${path} is invalid`;
 };
 

@@ -1,25 +1,29 @@
 import { callbackSign, signsMatch } from './callbackSign.js';
 import type { ReceiverConfig } from './receiverConfig.js';
-import type { WebhookQuery } from './webhookQuery.js';
+import { type WebhookQuery, assertQueryWithinLimits } from './webhookQuery.js';
 import { WebhookRejectedError } from './webhookRejectedError.js';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 
 /**
- * Checks that the caller is Tencent, for our app: SdkAppid first, then (with a token configured)
- * RequestTime freshness and Sign. Throws WebhookRejectedError naming the exact cause; never echoes the token.
+ * Checks that the caller is Tencent, for our app: parameter lengths, SdkAppid, then (with a token
+ * configured) RequestTime freshness and Sign against the current and the next token.
+ * Throws WebhookRejectedError naming the exact cause; never echoes a token.
  */
 export const verifyRequest = (query: WebhookQuery, config: ReceiverConfig, nowMs: number): void => {
   if (config.sdkAppId === '') {
     throw new WebhookRejectedError('NotConfigured', 'receiver has no SDK_APP_ID configured');
   }
+  if (config.problem !== undefined) throw new WebhookRejectedError('NotConfigured', config.problem);
+  assertQueryWithinLimits(query);
   if (query.sdkAppId === undefined || query.sdkAppId === '') {
     throw new WebhookRejectedError('SdkAppIdMissing', 'query parameter SdkAppid is missing');
   }
   if (query.sdkAppId !== config.sdkAppId) {
     throw new WebhookRejectedError('SdkAppIdMismatch', 'SdkAppid is not this receiver\'s app');
   }
-  if (config.callbackToken === undefined) return;
+  const tokens = [config.callbackToken, config.callbackTokenNext].filter((token) => token !== undefined);
+  if (tokens.length === 0) return;
 
   const { sign, requestTime } = query;
   if (!sign || !requestTime) {
@@ -36,7 +40,9 @@ export const verifyRequest = (query: WebhookQuery, config: ReceiverConfig, nowMs
       `RequestTime is ${Math.round(skewSeconds)} s from the receiver's clock (limit ${config.maxClockSkewSeconds} s)`,
     );
   }
-  if (!signsMatch(callbackSign(config.callbackToken, requestTime), sign)) {
+  // Every token is compared, whichever matches, so the time taken does not tell which one is current.
+  const matches = tokens.map((token) => signsMatch(callbackSign(token, requestTime), sign));
+  if (!matches.includes(true)) {
     throw new WebhookRejectedError('SignMismatch', 'Sign does not match the configured callback token');
   }
 };

@@ -2,10 +2,14 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { ApiGatewayEvent } from './webhookQuery.js';
 
-/** The API Gateway event as it moves through the chain: `rawBody` is added, `body` becomes the parsed JSON. */
+/**
+ * The API Gateway event as it moves through the chain: `receivedAt` and `rawBody` are added, `body` becomes
+ * the parsed JSON.
+ */
 export type WebhookEvent = Omit<ApiGatewayEvent, 'body'> & {
   body?: unknown;
   rawBody?: string;
+  receivedAt?: number;
 };
 
 /** Shared between the chain's middlewares for one request (middy's `request.internal`). */

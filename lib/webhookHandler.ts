@@ -5,6 +5,8 @@ import { commandHandlers } from './commandRouter.js';
 import type { EventStore } from './eventStore.js';
 import { acknowledgeUnrecordedCommands } from './middleware/acknowledgeUnrecordedCommands.js';
 import { keepRawBody } from './middleware/keepRawBody.js';
+import { refuseOversizedBody } from './middleware/refuseOversizedBody.js';
+import { refuseUnsafeBody } from './middleware/refuseUnsafeBody.js';
 import { tencentEnvelope } from './middleware/tencentEnvelope.js';
 import { verifyTencentCaller } from './middleware/verifyTencentCaller.js';
 import type { ReceiverConfig } from './receiverConfig.js';
@@ -32,8 +34,9 @@ const isJsonObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * The one place the chain is composed. Order matters: the envelope wraps everything (first before,
- * last after/onError); the caller is verified before the body is read; Tencent sends no Content-Type,
- * so the JSON parser's content-type check is off.
+ * last after/onError); the caller is verified before the body is read; the body's size is checked before
+ * it is decoded and its shape before anything reads it; Tencent sends no Content-Type, so the JSON
+ * parser's content-type check is off.
  */
 export const createWebhookHandler = ({ config, store, now = Date.now }: WebhookHandlerDependencies): WebhookLambdaHandler => {
   const handleVerifiedWebhook = async (event: WebhookEvent) => {
@@ -47,7 +50,7 @@ export const createWebhookHandler = ({ config, store, now = Date.now }: WebhookH
         optPlatform: query.optPlatform,
         body: event.body,
         rawBody: event.rawBody ?? '',
-        receivedAt: now(),
+        receivedAt: event.receivedAt ?? now(),
       },
       store,
     );
@@ -57,7 +60,9 @@ export const createWebhookHandler = ({ config, store, now = Date.now }: WebhookH
     .use(tencentEnvelope(now))
     .use(verifyTencentCaller(config, now))
     .use(acknowledgeUnrecordedCommands(commandHandlers, now))
+    .use(refuseOversizedBody())
     .use(keepRawBody())
     .use(httpJsonBodyParser(jsonParserOptions) as unknown as WebhookMiddleware)
+    .use(refuseUnsafeBody())
     .handler(handleVerifiedWebhook) as unknown as WebhookLambdaHandler;
 };

@@ -1,3 +1,6 @@
+import type { ReplayRecord } from './replayRecord.js';
+import { type LogContext, type LogLevelName, writeLog } from './structuredLog.js';
+
 /** What happened to one request; the `outcome` field of its log line (documented in the README). */
 export const WebhookOutcome = {
   Recorded: 'recorded',
@@ -17,16 +20,16 @@ export interface WebhookLogEntry {
   errorCode?: number;
   detail?: string;
   durationMs: number;
+  /** Only on `failed`: the whole request, for `npm run replay`. */
+  replay?: ReplayRecord;
 }
 
+const levelOf = (outcome: WebhookOutcomeName): LogLevelName =>
+  outcome === WebhookOutcome.Failed ? 'ERROR' : outcome === WebhookOutcome.Rejected ? 'WARN' : 'INFO';
+
 /**
- * One JSON line per request. Only names, codes and safe messages go in: never the token, the Sign or the body.
- * LOG_LEVEL=silent mutes it (tests); errors go to stderr.
+ * One JSON line per request. Only names, codes and safe messages go in, never a token or a Sign; the body
+ * only on a failed request, for replay. LOG_LEVEL=WARN keeps rejections and failures; SILENT mutes all.
  */
-export const logWebhookOutcome = (entry: WebhookLogEntry): void => {
-  if (process.env.LOG_LEVEL === 'silent') return;
-  const level = entry.outcome === WebhookOutcome.Failed ? 'ERROR' : entry.outcome === WebhookOutcome.Rejected ? 'WARN' : 'INFO';
-  const line = JSON.stringify({ level, message: 'webhook', ...entry });
-  if (level === 'ERROR') console.error(line);
-  else console.log(line);
-};
+export const logWebhookOutcome = (entry: WebhookLogEntry, context?: LogContext): void =>
+  writeLog(levelOf(entry.outcome), 'webhook', { ...entry }, context);

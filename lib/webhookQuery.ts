@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import { InputLimit } from './inputLimits.js';
+import { WebhookRejectedError } from './webhookRejectedError.js';
 
 /** Either API Gateway payload: HTTP API (2.0) or REST API / payload 1.0. */
 export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -13,17 +15,36 @@ export interface WebhookQuery {
   requestTime: string | undefined;
 }
 
+/** Each field's query parameter, spelled as Tencent sends it. */
+const QUERY_PARAMETER_NAMES = {
+  sdkAppId: 'SdkAppid',
+  callbackCommand: 'CallbackCommand',
+  clientIp: 'ClientIP',
+  optPlatform: 'OptPlatform',
+  sign: 'Sign',
+  requestTime: 'RequestTime',
+} as const satisfies Record<keyof WebhookQuery, string>;
+
 /** Both payload formats carry the query here (a repeated parameter: last value in 1.0, comma-joined in 2.0). */
 export const readWebhookQuery = (event: {
   queryStringParameters?: Record<string, string | undefined> | null;
 }): WebhookQuery => {
   const params = event.queryStringParameters ?? {};
   return {
-    sdkAppId: params.SdkAppid,
-    callbackCommand: params.CallbackCommand,
-    clientIp: params.ClientIP,
-    optPlatform: params.OptPlatform,
-    sign: params.Sign,
-    requestTime: params.RequestTime,
+    sdkAppId: params[QUERY_PARAMETER_NAMES.sdkAppId],
+    callbackCommand: params[QUERY_PARAMETER_NAMES.callbackCommand],
+    clientIp: params[QUERY_PARAMETER_NAMES.clientIp],
+    optPlatform: params[QUERY_PARAMETER_NAMES.optPlatform],
+    sign: params[QUERY_PARAMETER_NAMES.sign],
+    requestTime: params[QUERY_PARAMETER_NAMES.requestTime],
   };
+};
+
+/** Refuses an over-long Tencent parameter before it is compared, logged or stored. */
+export const assertQueryWithinLimits = (query: WebhookQuery, maxLength: number = InputLimit.queryParameterLength): void => {
+  for (const [field, value] of Object.entries(query)) {
+    if (value !== undefined && value.length > maxLength) {
+      throw new WebhookRejectedError('QueryParameterTooLong', `query parameter ${QUERY_PARAMETER_NAMES[field as keyof WebhookQuery]} is longer than ${maxLength} characters`);
+    }
+  }
 };

@@ -43,8 +43,12 @@ export const openLocalDynamo = async ({
   return { endpoint: embedded.endpoint, origin: 'embedded', close: embedded.close };
 };
 
-const withClient = async <T>(endpoint: string, use: (client: ReturnType<typeof localDynamoClient>) => Promise<T>) => {
-  const client = localDynamoClient(endpoint);
+const withClient = async <T>(
+  endpoint: string,
+  use: (client: ReturnType<typeof localDynamoClient>) => Promise<T>,
+  maxAttempts?: number,
+) => {
+  const client = localDynamoClient(endpoint, maxAttempts);
   try {
     return await use(client);
   } finally {
@@ -55,7 +59,7 @@ const withClient = async <T>(endpoint: string, use: (client: ReturnType<typeof l
 /** A DynamoDB we did not start may be down: say so and go on, the receiver then answers 5xx FAIL. */
 const ensureTableQuietly = async (endpoint: string, tableName: string): Promise<void> => {
   try {
-    await withClient(endpoint, (client) => ensureEventsTable(client, tableName));
+    await withClient(endpoint, (client) => ensureEventsTable(client, tableName), 1);
   } catch (error) {
     console.warn(`Could not check table ${tableName} at ${endpoint}: ${(error as Error).message}`);
   }

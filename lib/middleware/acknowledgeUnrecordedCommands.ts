@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { okResponse } from '../tencentEnvelope.js';
 import { type WebhookMiddleware, elapsedMs } from '../webhookEvent.js';
 import { WebhookOutcome, logWebhookOutcome } from '../webhookOutcome.js';
@@ -18,7 +19,7 @@ export const acknowledgeUnrecordedCommands = (
       outcome: WebhookOutcome.Ignored,
       command,
       durationMs: elapsedMs(request.internal, now),
-    });
+    }, { requestId: (request.context as Context | undefined)?.awsRequestId });
     return okResponse();
   },
 });

@@ -1,5 +1,7 @@
+import type { Context } from 'aws-lambda';
 import { EventStoreError } from '../eventStoreError.js';
 import type { ReceiveResult } from '../receiveWebhook.js';
+import { replayRecordOf } from '../replayRecord.js';
 import { failResponse, okResponse } from '../tencentEnvelope.js';
 import { type WebhookMiddleware, elapsedMs } from '../webhookEvent.js';
 import { WebhookOutcome, logWebhookOutcome } from '../webhookOutcome.js';
@@ -37,6 +39,7 @@ export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
   return {
     before: function tencentEnvelopeBefore(request) {
       request.internal.startedAt = now();
+      request.event.receivedAt = request.internal.startedAt;
     },
     after: function tencentEnvelopeAfter(request) {
       const result = request.response as ReceiveResult;
@@ -45,12 +48,15 @@ export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
         command: result.command,
         groupId: result.groupId,
         durationMs: elapsedMs(request.internal, now),
-      });
+      }, { requestId: (request.context as Context | undefined)?.awsRequestId });
       request.response = okResponse();
     },
     onError: function tencentEnvelopeOnError(request) {
       const rejection = toRejection(request.error ?? new Error('unknown error'));
       const failed = rejection.httpStatus >= 500;
+      const { rawBody, receivedAt } = request.event;
+      // A verified, parsed request that could not be recorded is logged whole, so an operator can replay it.
+      const replayable = failed && rawBody !== undefined && receivedAt !== undefined && rejection.reason !== 'NotConfigured';
       logWebhookOutcome({
         outcome: failed ? WebhookOutcome.Failed : WebhookOutcome.Rejected,
         command: readWebhookQuery(request.event).callbackCommand,
@@ -59,7 +65,8 @@ export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
         errorCode: rejection.errorCode,
         detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
         durationMs: elapsedMs(request.internal, now),
-      });
+        ...(replayable ? { replay: replayRecordOf(request.event, rawBody, receivedAt) } : {}),
+      }, { requestId: (request.context as Context | undefined)?.awsRequestId });
       request.response = failResponse(rejection.httpStatus, rejection.errorCode, rejection.message);
     },
   };

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/localSettings.js';
-import { envWithoutReceiverSettings } from '../support/childEnv.js';
+import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME } from '../../scripts/localSettings.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
-import { freePort } from '../support/freePort.js';
+import { type LocalServer, startLocalServer } from '../support/localServer.js';
 import { postLikeTencent } from '../support/rawHttp.js';
 
 /**
@@ -11,47 +9,17 @@ import { postLikeTencent } from '../support/rawHttp.js';
  * AWS_ENDPOINT_URL_DYNAMODB at a dynalite this test owns, so the developer's .data/ is left alone.
  */
 let table: TestTable;
-let server: ChildProcess;
+let server: LocalServer;
 let port: number;
-let output = '';
-
-const waitForReady = (child: ChildProcess, timeoutMs: number): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local server not ready in ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Server ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`local server exited with ${code}:\n${output}`)));
-  });
 
 beforeAll(async () => {
   table = await startTestTable();
-  port = await freePort();
-  server = spawn(process.execPath, [tsxCli, 'scripts/start-local.ts'], {
-    cwd: repositoryRoot,
-    env: envWithoutReceiverSettings({
-      PORT: String(port),
-      OFFLINE_LAMBDA_PORT: String(await freePort()),
-      AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint,
-      LOG_LEVEL: 'info',
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await waitForReady(server, 90_000);
+  server = await startLocalServer({ AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint });
+  port = server.port;
 }, 120_000);
 
 afterAll(async () => {
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGINT');
-    await exited;
-  }
+  await server.stop();
   await table.close();
 });
 
@@ -81,9 +49,7 @@ describe('npm start', () => {
   });
 
   it('stops on Ctrl-C', async () => {
-    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
-    server.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
     await expect(postLikeTencent(port, query(LOCAL_SDK_APP_ID), sampleBody)).rejects.toThrow();
   });
 });

@@ -71,9 +71,13 @@ describe('the packaged template (stage prod)', () => {
     expect(webhook?.Properties.Environment.Variables).toEqual({
       SDK_APP_ID: '1400123456',
       CALLBACK_TOKEN: '',
+      CALLBACK_TOKEN_NEXT: '',
+      CALLBACK_MAX_SKEW_SECONDS: '',
       EVENT_RETENTION_DAYS: '',
       TABLE_NAME: 'tencent-chat-webhooks-prod-events',
     });
+    // Only a stuck function reaches it: the store gives up after 1 s, inside Tencent's 2 s.
+    expect(webhook?.Properties.Timeout).toBe(3);
   });
 
   it('ships one bundled file, AWS SDK included, and no node_modules', () => {
@@ -129,7 +133,7 @@ describe('stages and parameters', () => {
     expect(run.stdout + run.stderr).toContain('SDK_APP_ID');
   }, 60_000);
 
-  it('takes the token and the retention from parameters, an SSM reference left to CloudFormation', () => {
+  it('takes the tokens, the freshness window and the retention from parameters, SSM references left to CloudFormation', () => {
     const { run, outputDir } = packageStage([
       '--stage',
       'prod',
@@ -138,12 +142,18 @@ describe('stages and parameters', () => {
       '--param',
       'callbackToken={{resolve:ssm:/chat/callback-token}}',
       '--param',
+      'callbackTokenNext={{resolve:ssm:/chat/callback-token-next}}',
+      '--param',
+      'maxClockSkewSeconds=120',
+      '--param',
       'eventRetentionDays=90',
     ]);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const [, webhook] = resourcesOfType(readTemplate(outputDir), 'AWS::Lambda::Function')[0] ?? [];
     expect(webhook?.Properties.Environment.Variables).toMatchObject({
       CALLBACK_TOKEN: '{{resolve:ssm:/chat/callback-token}}',
+      CALLBACK_TOKEN_NEXT: '{{resolve:ssm:/chat/callback-token-next}}',
+      CALLBACK_MAX_SKEW_SECONDS: '120',
       EVENT_RETENTION_DAYS: '90',
     });
   }, 60_000);

@@ -10,6 +10,7 @@ import { RejectionReason } from '../../lib/rejectionReasons.js';
 import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhookHandler.js';
 import { repositoryRoot } from '../../scripts/localSettings.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { captureLogs } from '../support/captureLogs.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
@@ -201,6 +202,34 @@ describe('idempotency', () => {
   });
 });
 
+describe('the log', () => {
+  it('has one JSON line per request: command, group, outcome and timing, with the Lambda request id', async () => {
+    const handler = receiver();
+    const logs = captureLogs();
+    try {
+      await invokeHandler(handler, tencentEvent());
+      await invokeHandler(handler, tencentEvent());
+      await invokeHandler(handler, tencentEvent({ command: 'Group.CallbackAfterSendMsg' }));
+      expect(logs.entries()).toEqual(
+        ['recorded', 'duplicate', 'ignored'].map((outcome) => ({
+          level: 'INFO',
+          message: 'webhook',
+          timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          service: 'tencent-chat-webhooks',
+          cold_start: expect.any(Boolean),
+          function_request_id: 'test',
+          outcome,
+          command: outcome === 'ignored' ? 'Group.CallbackAfterSendMsg' : 'Group.CallbackAfterGroupFull',
+          ...(outcome === 'ignored' ? {} : { groupId: '@TGS#2J4SZEAEL' }),
+          durationMs: expect.any(Number),
+        })),
+      );
+    } finally {
+      logs.restore();
+    }
+  });
+});
+
 describe('rejections record nothing', () => {
   const rejectedFiles = readdirSync(join(repositoryRoot, 'events')).filter((file) => file.startsWith('rejected-'));
   const expectedReason: Record<string, keyof typeof RejectionReason> = {
@@ -296,24 +325,50 @@ describe('with a callback token', () => {
     expect(await table.scan(tableName)).toEqual([]);
   });
 
-  it('never writes the token to an answer or a log line', async () => {
-    const lines: string[] = [];
-    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-    const spies = [vi.spyOn(console, 'log').mockImplementation(capture), vi.spyOn(console, 'error').mockImplementation(capture), vi.spyOn(console, 'warn').mockImplementation(capture)];
-    vi.stubEnv('LOG_LEVEL', 'info');
+  it('never writes either token, or a Sign, to an answer, a log line or an item', async () => {
+    const nextToken = 'next-token-for-rotation-3d9a';
+    const rotating = () => receiver({ callbackToken: TEST_TOKEN, callbackTokenNext: nextToken });
+    const queries = [
+      {},
+      signedQuery(NOW),
+      signedQuery(NOW, nextToken),
+      signedQuery(NOW - 120_000),
+      signedQuery(NOW, 'another-token'),
+      { Sign: TEST_TOKEN, RequestTime: String(NOW / 1000) },
+      { Sign: nextToken, RequestTime: String(NOW / 1000) },
+    ];
+    const logs = captureLogs();
     try {
-      const answers = await Promise.all(
-        [{}, signedQuery(NOW), signedQuery(NOW - 120_000), signedQuery(NOW, 'another-token'), { Sign: TEST_TOKEN, RequestTime: String(NOW / 1000) }].map(
-          (query) => invokeHandler(withToken(), tencentEvent({ query })),
-        ),
-      );
-      expect(lines.length).toBeGreaterThanOrEqual(answers.length);
-      for (const output of [...lines, ...answers.map((answer) => JSON.stringify(answer))]) {
+      const answers = [];
+      for (const query of queries) answers.push(await invokeHandler(rotating(), tencentEvent({ query })));
+      expect(answers.map((answer) => answer.statusCode)).toEqual([401, 200, 200, 403, 403, 403, 403]);
+      expect(logs.lines.length).toBeGreaterThanOrEqual(answers.length);
+      const signs = queries.flatMap((query) => ('Sign' in query ? [query.Sign] : []));
+      const items = JSON.stringify(await table.scan(tableName));
+      for (const output of [...logs.lines, ...answers.map((answer) => JSON.stringify(answer)), items]) {
         expect(output).not.toContain(TEST_TOKEN);
+        expect(output).not.toContain(nextToken);
+        for (const sign of signs) expect(output).not.toContain(sign);
       }
     } finally {
-      vi.unstubAllEnvs();
-      for (const spy of spies) spy.mockRestore();
+      logs.restore();
+    }
+  });
+
+  it('logs each rejection with its precise reason', async () => {
+    const logs = captureLogs();
+    try {
+      for (const query of [{}, signedQuery(NOW - 120_000), signedQuery(NOW, 'another-token'), { ...signedQuery(NOW), SdkAppid: '1' }]) {
+        await invokeHandler(withToken(), tencentEvent({ query }));
+      }
+      expect(logs.entries().map((entry) => [entry.level, entry.outcome, entry.reason])).toEqual([
+        ['WARN', 'rejected', 'SignMissing'],
+        ['WARN', 'rejected', 'RequestTimeStale'],
+        ['WARN', 'rejected', 'SignMismatch'],
+        ['WARN', 'rejected', 'SdkAppIdMismatch'],
+      ]);
+    } finally {
+      logs.restore();
     }
   });
 });

@@ -3,6 +3,12 @@
  * no token) whatever the developer's shell exports.
  */
 export const envWithoutReceiverSettings = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-  const { SDK_APP_ID: _, CALLBACK_TOKEN: __, ...env } = process.env;
+  const {
+    SDK_APP_ID: _appId,
+    CALLBACK_TOKEN: _token,
+    CALLBACK_TOKEN_NEXT: _nextToken,
+    CALLBACK_MAX_SKEW_SECONDS: _skew,
+    ...env
+  } = process.env;
   return { ...env, ...extra };
 };

@@ -26,8 +26,14 @@ export const startTestTable = async (): Promise<TestTable> => {
       return tableName;
     },
     async scan(tableName) {
-      const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
-      return Items;
+      const items: Record<string, AttributeValue>[] = [];
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return items;
     },
     async close() {
       client.destroy();

@@ -5,6 +5,7 @@ import { TEST_SDK_APP_ID } from './tencentRequest.js';
 export const testConfig = (overrides: Partial<ReceiverConfig> = {}): ReceiverConfig => ({
   sdkAppId: TEST_SDK_APP_ID,
   callbackToken: undefined,
+  callbackTokenNext: undefined,
   maxClockSkewSeconds: 60,
   tableName: 'events',
   retentionDays: undefined,

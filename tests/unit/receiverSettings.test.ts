@@ -25,6 +25,20 @@ describe('readReceiverConfig', () => {
     });
     expect(readReceiverConfig({ EVENT_RETENTION_DAYS: '-3' }).retentionDays).toBeUndefined();
   });
+
+  it('reads the rotation token and the freshness window', () => {
+    const config = readReceiverConfig({ CALLBACK_TOKEN: 'old', CALLBACK_TOKEN_NEXT: 'new', CALLBACK_MAX_SKEW_SECONDS: '300' });
+    expect(config).toMatchObject({ callbackToken: 'old', callbackTokenNext: 'new', maxClockSkewSeconds: 300 });
+    expect(config.problem).toBeUndefined();
+  });
+
+  it.each(['0', '-5', '1.5', 'sixty', '3601'])(
+    'names CALLBACK_MAX_SKEW_SECONDS=%s as the problem instead of guessing a window',
+    (value) => {
+      const config = readReceiverConfig({ SDK_APP_ID: '1400123456', CALLBACK_MAX_SKEW_SECONDS: value });
+      expect(config.problem).toBe('CALLBACK_MAX_SKEW_SECONDS must be a whole number of seconds from 1 to 3600');
+    },
+  );
 });
 
 describe('createDynamoClient', () => {

@@ -112,3 +112,51 @@ describe('verifyRequest with a callback token', () => {
     );
   });
 });
+
+describe('verifyRequest while the callback token is rotated', () => {
+  const NEXT_TOKEN = 'next-token-9c2e';
+  const rotating = () => config({ callbackToken: TEST_TOKEN, callbackTokenNext: NEXT_TOKEN });
+
+  it.each([
+    ['the current token', TEST_TOKEN],
+    ['the next token', NEXT_TOKEN],
+  ])('accepts a request signed with %s', (_, token) => {
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW, token)), rotating(), NOW))).toBeUndefined();
+  });
+
+  it('refuses a request signed with neither', () => {
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW, 'retired-token')), rotating(), NOW))?.reason).toBe('SignMismatch');
+  });
+
+  it('checks the Sign when only the next token is set', () => {
+    const nextOnly = config({ callbackTokenNext: NEXT_TOKEN });
+    expect(rejectionOf(() => verifyRequest(query(), nextOnly, NOW))?.reason).toBe('SignMissing');
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW, NEXT_TOKEN)), nextOnly, NOW))).toBeUndefined();
+  });
+});
+
+describe('verifyRequest with a configured freshness window', () => {
+  it.each([
+    [299_000, undefined],
+    [301_000, 'RequestTimeStale'],
+  ] as const)('with CALLBACK_MAX_SKEW_SECONDS=300, a Sign %i ms old → %s', (ageMs, reason) => {
+    const wide = config({ callbackToken: TEST_TOKEN, maxClockSkewSeconds: 300 });
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW - ageMs)), wide, NOW))?.reason).toBe(reason);
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW + ageMs)), wide, NOW))?.reason).toBe(reason);
+  });
+
+  it('refuses everything while a setting is unusable, naming it', () => {
+    const rejection = rejectionOf(() => verifyRequest(query(), config({ problem: 'CALLBACK_MAX_SKEW_SECONDS must be …' }), NOW));
+    expect(rejection).toEqual({ reason: 'NotConfigured', message: 'CALLBACK_MAX_SKEW_SECONDS must be …' });
+  });
+});
+
+describe('verifyRequest on over-long parameters', () => {
+  it.each(['sdkAppId', 'callbackCommand', 'clientIp', 'optPlatform', 'sign', 'requestTime'] as const)(
+    'refuses a %s longer than 256 characters before comparing anything',
+    (field) => {
+      const rejection = rejectionOf(() => verifyRequest(query({ [field]: 'x'.repeat(257) }), config({ callbackToken: TEST_TOKEN }), NOW));
+      expect(rejection?.reason).toBe('QueryParameterTooLong');
+    },
+  );
+});

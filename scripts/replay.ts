@@ -1,0 +1,79 @@
+/**
+ * `npm run replay -- <log file>...`: records again the deliveries the webhook logged as `failed` (its ERROR
+ * lines carry a `replay` record). Each goes through the same handler as in AWS, with the Sign check off
+ * (the log is written only after a request passed it) and the clock set to the original receive time, so
+ * a delivery already stored is a duplicate: replaying twice is harmless. Each delivery's outcome is the
+ * function's own log line (recorded / duplicate / rejected / failed); a summary line ends the run.
+ *
+ * Local store by default (as `npm run invoke` finds it). `--aws` writes to the deployed table instead,
+ * with the usual AWS credentials and TABLE_NAME, SDK_APP_ID and AWS_REGION set.
+ */
+import './quietNodeVersionWarning.js';
+import { readFileSync } from 'node:fs';
+import type { Context } from 'aws-lambda';
+import { createDynamoClient } from '../lib/dynamoClient.js';
+import { dynamoEventStore } from '../lib/dynamoEventStore.js';
+import { readReceiverConfig } from '../lib/receiverConfig.js';
+import type { TencentEnvelope } from '../lib/tencentEnvelope.js';
+import { createWebhookHandler } from '../lib/webhookHandler.js';
+import { LOCAL_CREDENTIALS } from './localDynamoClient.js';
+import { openLocalDynamo } from './localDynamo.js';
+import { LOCAL_SDK_APP_ID } from './localSettings.js';
+import { replayEvent, replayRecordInLine } from './replayLog.js';
+
+/** Replays are not on Tencent's clock: give DynamoDB time. */
+const REPLAY_DEADLINE_MS = 10_000;
+
+const args = process.argv.slice(2);
+const toAws = args.includes('--aws');
+const files = args.filter((arg) => arg !== '--aws');
+if (files.length === 0) {
+  console.error('usage: npm run replay -- [--aws] <log file>... (use - for standard input)');
+  process.exit(2);
+}
+if (toAws && (!process.env.TABLE_NAME || !process.env.SDK_APP_ID)) {
+  console.error('--aws needs TABLE_NAME and SDK_APP_ID (and AWS credentials and AWS_REGION)');
+  process.exit(2);
+}
+
+const records = files
+  .flatMap((file) => readFileSync(file === '-' ? 0 : file, 'utf8').split('\n'))
+  .map(replayRecordInLine)
+  .filter((record) => record !== undefined);
+
+const local = toAws ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
+if (local) {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey,
+    SDK_APP_ID: process.env.SDK_APP_ID ?? LOCAL_SDK_APP_ID,
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+    IS_LOCAL: 'true',
+  });
+}
+const config = { ...readReceiverConfig(), callbackToken: undefined, callbackTokenNext: undefined };
+const client = createDynamoClient();
+const store = dynamoEventStore({
+  client,
+  tableName: config.tableName,
+  retentionDays: config.retentionDays,
+  deadlineMs: REPLAY_DEADLINE_MS,
+});
+const tally = new Map<string, number>();
+for (const record of records) {
+  const handler = createWebhookHandler({ config, store, now: () => record.receivedAt });
+  const context = { awsRequestId: `replay-${record.receivedAt}` } as Context;
+  const response = await handler(replayEvent(record), context);
+  const envelope = JSON.parse(response.body) as TencentEnvelope;
+  if (envelope.ActionStatus === 'FAIL') {
+    const label = `${new Date(record.receivedAt).toISOString()} ${record.query.CallbackCommand ?? '?'}`;
+    console.error(`${label}: FAIL ${envelope.ErrorCode} ${envelope.ErrorInfo}`);
+  }
+  tally.set(envelope.ActionStatus, (tally.get(envelope.ActionStatus) ?? 0) + 1);
+}
+client.destroy();
+await local?.close();
+
+const failed = tally.get('FAIL') ?? 0;
+console.log(`replayed ${records.length} logged deliveries: ${tally.get('OK') ?? 0} OK (recorded or already stored), ${failed} FAIL`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
+import { InputLimit } from '../../lib/inputLimits.js';
+import { RejectionReason, type RejectionReasonName } from '../../lib/rejectionReasons.js';
+import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhookHandler.js';
+import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { invokeHandler } from '../support/invokeHandler.js';
+import { type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';
+import { testConfig } from '../support/testConfig.js';
+
+/** Hostile or oversized input: a 4xx FAIL envelope, nothing recorded; the largest accepted body is storable. */
+let table: TestTable;
+let tableName: string;
+
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table.close();
+});
+beforeEach(async () => {
+  tableName = await table.createTable();
+});
+
+const receiver = (): WebhookLambdaHandler =>
+  createWebhookHandler({ config: testConfig({ tableName }), store: dynamoEventStore({ client: table.client, tableName }) });
+
+const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
+const ATTR_CHANGED = 'Group.CallbackAfterGroupAttrChanged';
+
+/** A disband whose member list fills the body to exactly `bytes`. */
+const destroyedBodyOfSize = (bytes: number): string => {
+  const members: Array<{ Member_Account: string }> = [];
+  const text = () => JSON.stringify({ CallbackCommand: DESTROYED, GroupId: '@TGS#BIG', Type: 'Public', MemberList: members, EventTime: 1 });
+  while (Buffer.byteLength(text()) + 60 < bytes) members.push({ Member_Account: `user_${String(members.length).padStart(26, '0')}` });
+  const padding = bytes - Buffer.byteLength(text()) - ',"Name":""'.length;
+  return JSON.stringify({ CallbackCommand: DESTROYED, GroupId: '@TGS#BIG', Type: 'Public', Name: 'n'.repeat(padding), MemberList: members, EventTime: 1 });
+};
+
+const nested = (depth: number): unknown => (depth === 0 ? 'leaf' : { level: nested(depth - 1) });
+
+const expectRefused = async (request: TencentRequestOptions, reason: RejectionReasonName) => {
+  const answer = await invokeHandler(receiver(), tencentEvent(request));
+  expect(answer).toEqual({
+    statusCode: RejectionReason[reason].httpStatus,
+    contentType: 'application/json',
+    envelope: { ActionStatus: 'FAIL', ErrorCode: RejectionReason[reason].errorCode, ErrorInfo: expect.any(String) },
+  });
+  expect(answer.envelope.ErrorInfo).not.toMatch(/\n\s+at |\.ts:|node_modules/);
+  expect(await table.scan(tableName)).toEqual([]);
+  return answer.envelope.ErrorInfo;
+};
+
+describe('body size', () => {
+  it('stores the largest body accepted, as text and as base64: every accepted body fits one item', async () => {
+    const rawBody = destroyedBodyOfSize(InputLimit.bodyBytes);
+    expect(Buffer.byteLength(rawBody)).toBe(InputLimit.bodyBytes);
+    expect((await invokeHandler(receiver(), tencentEvent({ command: DESTROYED, rawBody }))).statusCode).toBe(200);
+    const base64Body = rawBody.replace('"EventTime":1', '"EventTime":2');
+    expect((await invokeHandler(receiver(), tencentEvent({ command: DESTROYED, rawBody: base64Body, base64: true }))).statusCode).toBe(200);
+    const items = await table.scan(tableName);
+    expect(items).toHaveLength(2);
+    expect(items.map((item) => item.body?.S)).toContain(rawBody);
+  });
+
+  it('refuses one byte more with 413, before decoding or parsing it', async () => {
+    const rawBody = destroyedBodyOfSize(InputLimit.bodyBytes + 1);
+    const message = await expectRefused({ command: DESTROYED, rawBody }, 'BodyTooLarge');
+    expect(message).toBe(`body is ${InputLimit.bodyBytes + 1} bytes; the limit is ${InputLimit.bodyBytes}`);
+    await expectRefused({ command: DESTROYED, rawBody, base64: true }, 'BodyTooLarge');
+    await expectRefused({ command: DESTROYED, rawBody: `{${' '.repeat(9 * 1024 * 1024)}}` }, 'BodyTooLarge');
+  });
+});
+
+describe('nesting depth', () => {
+  it(`accepts a body ${InputLimit.nestingDepth} levels deep and stores it as sent`, async () => {
+    const body = { GroupId: '@TGS#DEEP', EventTime: 1, Extra: nested(InputLimit.nestingDepth - 1) };
+    expect((await invokeHandler(receiver(), tencentEvent({ body }))).statusCode).toBe(200);
+    expect((await table.scan(tableName))[0]?.body?.S).toBe(JSON.stringify(body));
+  });
+
+  it('refuses one level deeper, and a body nested 90,000 deep without overflowing the stack', async () => {
+    await expectRefused({ body: { GroupId: '@TGS#DEEP', EventTime: 1, Extra: nested(InputLimit.nestingDepth) } }, 'BodyTooDeep');
+    await expectRefused({ rawBody: `{"GroupId":"g","x":${'['.repeat(90_000)}${']'.repeat(90_000)}}` }, 'BodyTooDeep');
+  });
+});
+
+describe('prototype keys', () => {
+  it.each([
+    ['__proto__ at the top', '{"GroupId":"g","EventTime":1,"__proto__":{"polluted":true}}'],
+    ['__proto__ in an attribute', `{"GroupId":"g","GroupAttr":[{"key":"k","value":"v","__proto__":{"polluted":true}}]}`],
+    ['constructor', '{"GroupId":"g","constructor":{"prototype":{"polluted":true}}}'],
+    ['prototype', '{"GroupId":"g","Extra":{"prototype":1}}'],
+  ])('refuses %s, and no prototype is touched', async (_, rawBody) => {
+    await expectRefused({ command: ATTR_CHANGED, rawBody }, 'BodyKeyForbidden');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('field lengths', () => {
+  const groupId = (length: number) => `@TGS#${'A'.repeat(length - 5)}`;
+
+  it(`accepts a GroupId of ${InputLimit.groupIdLength} characters and refuses a longer one`, async () => {
+    expect((await invokeHandler(receiver(), tencentEvent({ body: { GroupId: groupId(InputLimit.groupIdLength), EventTime: 1 } }))).statusCode).toBe(200);
+    tableName = await table.createTable();
+    await expectRefused({ body: { GroupId: groupId(InputLimit.groupIdLength + 1), EventTime: 1 } }, 'GroupIdInvalid');
+  });
+
+  it.each([
+    ['a member account', DESTROYED, { MemberList: [{ Member_Account: 'u'.repeat(InputLimit.accountLength + 1) }] }, 'MemberList.0.Member_Account is too long'],
+    ['an owner', DESTROYED, { Owner_Account: 'u'.repeat(InputLimit.accountLength + 1) }, 'Owner_Account is too long'],
+    ['a group name', DESTROYED, { Name: 'n'.repeat(InputLimit.textLength + 1) }, 'Name is too long'],
+    ['an attribute key', ATTR_CHANGED, { GroupAttr: [{ key: 'k'.repeat(InputLimit.attributeKeyLength + 1), value: 'v' }] }, 'GroupAttr.0.key is too long'],
+    ['an attribute value', ATTR_CHANGED, { GroupAttr: [{ key: 'k', value: 'v'.repeat(InputLimit.attributeValueLength + 1) }] }, 'GroupAttr.0.value is too long'],
+  ])('refuses %s over its limit, naming the field', async (_, command, fields, message) => {
+    const answer = await expectRefused({ command, body: { CallbackCommand: command, GroupId: '@TGS#L', EventTime: 1, ...fields } }, 'PayloadInvalid');
+    expect(answer).toContain(message);
+  });
+
+  it('refuses an over-long query parameter', async () => {
+    await expectRefused({ query: { ClientIP: '1'.repeat(InputLimit.queryParameterLength + 1) } }, 'QueryParameterTooLong');
+  });
+});
