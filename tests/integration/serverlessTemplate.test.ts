@@ -166,6 +166,8 @@ describe('stages and parameters', () => {
       SDK_APP_ID: LOCAL_SDK_APP_ID,
       TABLE_NAME: 'tencent-chat-webhooks-local-events',
     });
+    // serverless-offline counts a new worker's module load against the timeout.
+    expect(webhook?.Properties.Timeout).toBe(30);
     const samples = readdirSync(join(repositoryRoot, 'events')).filter((file) => !file.startsWith('rejected-'));
     for (const file of samples) {
       const event = JSON.parse(readFileSync(join(repositoryRoot, 'events', file), 'utf8'));
