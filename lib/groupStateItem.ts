@@ -15,10 +15,18 @@ const stringMap = (values: Record<string, string>): AttributeValue => ({
   M: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { S: value }])),
 });
 
-const changeValue = (change: AttributeChange): AttributeValue => ({
+/**
+ * Attribute keys are Tencent's users' strings: stored as `{key, value}` list entries (as the event item's
+ * `groupAttr`), never as map keys, which the AWS SDK cannot round-trip for a key such as `__proto__`.
+ */
+const keyValueList = (values: Record<string, string>): AttributeValue => ({
+  L: Object.entries(values).map(([key, value]) => ({ M: { key: { S: key }, value: { S: value } } })),
+});
+
+const changeValue = (key: string, change: AttributeChange): AttributeValue => ({
   M: change.value === undefined
-    ? { changedBy: { S: change.changedBy }, deleted: { BOOL: true } }
-    : { changedBy: { S: change.changedBy }, value: { S: change.value } },
+    ? { key: { S: key }, changedBy: { S: change.changedBy }, deleted: { BOOL: true } }
+    : { key: { S: key }, changedBy: { S: change.changedBy }, value: { S: change.value } },
 });
 
 export const groupStateKey = (groupId: string): Record<string, AttributeValue> => ({
@@ -36,14 +44,12 @@ export const groupStateItem = (state: GroupState, version: number, updatedAt: nu
   destroyedAt: numberOrNull(state.destroyedAt),
   lastFullAt: numberOrNull(state.lastFullAt),
   fullCount: { N: String(state.fullCount) },
-  attributes: stringMap(state.attributes),
+  attributes: keyValueList(state.attributes),
   lastEventTime: { N: String(state.lastEventTime) },
   version: { N: String(version) },
   updatedAt: { N: String(updatedAt) },
   fieldsChangedBy: stringMap(state.bookkeeping.fieldsChangedBy as Record<string, string>),
-  attributeChanges: {
-    M: Object.fromEntries(Object.entries(state.bookkeeping.attributeChanges).map(([key, change]) => [key, changeValue(change)])),
-  },
+  attributeChanges: { L: Object.entries(state.bookkeeping.attributeChanges).map(([key, change]) => changeValue(key, change)) },
   attributesResetBy: stringOrNull(state.bookkeeping.attributesResetBy),
   countedFullDeliveries: { L: state.bookkeeping.countedFullDeliveries.map((id) => ({ S: id })) },
 });
@@ -55,12 +61,25 @@ const textMap = (value: AttributeValue | undefined): Record<string, string> =>
     Object.entries(value?.M ?? {}).flatMap(([key, entry]) => (entry.S === undefined ? [] : [[key, entry.S] as const])),
   );
 
-const readChange = (value: AttributeValue): AttributeChange[] => {
-  const changedBy = value.M?.changedBy?.S;
-  if (changedBy === undefined) return [];
-  const attributeValue = value.M?.value?.S;
-  return [attributeValue === undefined ? { changedBy } : { changedBy, value: attributeValue }];
-};
+const keyValues = (value: AttributeValue | undefined): Record<string, string> =>
+  Object.fromEntries(
+    (value?.L ?? []).flatMap((entry) => {
+      const key = entry.M?.key?.S;
+      const text = entry.M?.value?.S;
+      return key === undefined || text === undefined ? [] : [[key, text] as const];
+    }),
+  );
+
+const readChanges = (value: AttributeValue | undefined): Record<string, AttributeChange> =>
+  Object.fromEntries(
+    (value?.L ?? []).flatMap((entry) => {
+      const key = entry.M?.key?.S;
+      const changedBy = entry.M?.changedBy?.S;
+      if (key === undefined || changedBy === undefined) return [];
+      const text = entry.M?.value?.S;
+      return [[key, text === undefined ? { changedBy } : { changedBy, value: text }] as const];
+    }),
+  );
 
 /** The stored state and the version it was written with. */
 export interface StoredGroupState {
@@ -79,13 +98,11 @@ export const groupStateFromItem = (item: StateItem): StoredGroupState => ({
     destroyedAt: number(item.destroyedAt),
     lastFullAt: number(item.lastFullAt),
     fullCount: number(item.fullCount) ?? 0,
-    attributes: textMap(item.attributes),
+    attributes: keyValues(item.attributes),
     lastEventTime: number(item.lastEventTime) ?? 0,
     bookkeeping: {
       fieldsChangedBy: textMap(item.fieldsChangedBy),
-      attributeChanges: Object.fromEntries(
-        Object.entries(item.attributeChanges?.M ?? {}).flatMap(([key, value]) => readChange(value).map((change) => [key, change] as const)),
-      ),
+      attributeChanges: readChanges(item.attributeChanges),
       attributesResetBy: text(item.attributesResetBy),
       countedFullDeliveries: (item.countedFullDeliveries?.L ?? []).flatMap((entry) => (entry.S === undefined ? [] : [entry.S])),
     },
