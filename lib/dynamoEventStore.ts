@@ -10,6 +10,8 @@ export interface DynamoEventStoreOptions {
   tableName: string;
   /** When set, items get `expiresAt` (epoch seconds) this many days after receipt, for the table's TTL. Default: kept forever. */
   retentionDays?: number | undefined;
+  /** Called with each event item once it is stored (never for a duplicate): GROUP_STATE_UPDATES=inline. Default: none. */
+  onRecorded?: ((item: Record<string, AttributeValue>) => Promise<void>) | undefined;
 }
 
 const isConditionFailure = (error: unknown): boolean =>
@@ -20,7 +22,7 @@ const isConditionFailure = (error: unknown): boolean =>
  * digest, so a repeated delivery (even concurrent) fails the condition and counts as a duplicate.
  * No transactions: dynalite, the local DynamoDB, has none.
  */
-export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEventStoreOptions): EventStore => {
+export const dynamoEventStore = ({ client, tableName, retentionDays, onRecorded }: DynamoEventStoreOptions): EventStore => {
   const expiresAt = (receivedAt: number): number | undefined =>
     retentionDays === undefined ? undefined : Math.floor(receivedAt / 1000) + Math.round(retentionDays * 86_400);
 
@@ -74,7 +76,9 @@ export const dynamoEventStore = ({ client, tableName, retentionDays }: DynamoEve
         event.eventTime === undefined
           ? [await claimedReceiveTime(event), EventTimeSource.Received]
           : [event.eventTime, EventTimeSource.Tencent];
-      const stored = await putIfAbsent(eventItem(event, eventTime, source, expiresAt(event.receivedAt)));
+      const item = eventItem(event, eventTime, source, expiresAt(event.receivedAt));
+      const stored = await putIfAbsent(item);
+      if (stored && onRecorded) await onRecorded(item);
       return stored ? RecordResult.Recorded : RecordResult.Duplicate;
     },
   };
