@@ -14,6 +14,8 @@ export interface DynamoEventStoreOptions {
   retentionDays?: number | undefined;
   /** All writes for one event finish within this many ms or the event fails with EventStoreError. Default: DYNAMO_DEADLINE_MS. */
   deadlineMs?: number;
+  /** Called with each event item once it is stored (never for a duplicate): GROUP_STATE_UPDATES=inline. Default: none. */
+  onRecorded?: ((item: Record<string, AttributeValue>) => Promise<void>) | undefined;
 }
 
 const isConditionFailure = (error: unknown): boolean =>
@@ -29,6 +31,7 @@ export const dynamoEventStore = ({
   tableName,
   retentionDays,
   deadlineMs = DYNAMO_DEADLINE_MS,
+  onRecorded,
 }: DynamoEventStoreOptions): EventStore => {
   const expiresAt = (receivedAt: number): number | undefined =>
     retentionDays === undefined ? undefined : Math.floor(receivedAt / 1000) + Math.round(retentionDays * 86_400);
@@ -80,25 +83,28 @@ export const dynamoEventStore = ({
     }
   };
 
-  const record = async (event: GroupEvent, abortSignal: AbortSignal): Promise<RecordResultName> => {
+  const record = async (event: GroupEvent, abortSignal: AbortSignal) => {
     const [eventTime, source] =
       event.eventTime === undefined
         ? [await claimedReceiveTime(event, abortSignal), EventTimeSource.Received]
         : [event.eventTime, EventTimeSource.Tencent];
-    const stored = await putIfAbsent(eventItem(event, eventTime, source, expiresAt(event.receivedAt)), abortSignal);
-    return stored ? RecordResult.Recorded : RecordResult.Duplicate;
+    const item = eventItem(event, eventTime, source, expiresAt(event.receivedAt));
+    return { item, stored: await putIfAbsent(item, abortSignal) };
   };
 
   return {
     async recordEvent(event: GroupEvent): Promise<RecordResultName> {
+      let recorded: Awaited<ReturnType<typeof record>>;
       try {
-        return await withDeadline(deadlineMs, (abortSignal) => record(event, abortSignal));
+        recorded = await withDeadline(deadlineMs, (abortSignal) => record(event, abortSignal));
       } catch (error) {
         if (error instanceof DeadlineExceededError) {
           throw new EventStoreError(`DynamoDB did not answer within ${deadlineMs} ms`, { cause: error });
         }
         throw error;
       }
+      if (recorded.stored && onRecorded) await onRecorded(recorded.item);
+      return recorded.stored ? RecordResult.Recorded : RecordResult.Duplicate;
     },
   };
 };

@@ -9,11 +9,20 @@ const EVENT_TIME_DIGITS = 15;
 
 export const groupPartitionKey = (groupId: string): string => `GROUP#${groupId}`;
 
+/** Every event item's sort key starts so; a Query with `begins_with(sk, :prefix)` returns events only. */
+export const EVENT_SORT_KEY_PREFIX = 'EVENT#';
+
 export const eventSortKey = (eventTime: number, deliveryId: string): string =>
-  `EVENT#${String(eventTime).padStart(EVENT_TIME_DIGITS, '0')}#${deliveryId}`;
+  `${EVENT_SORT_KEY_PREFIX}${String(eventTime).padStart(EVENT_TIME_DIGITS, '0')}#${deliveryId}`;
 
 /** Claims the receive time of a delivery that carried no EventTime, so its retries reuse the same sort key. */
 export const untimedDeliverySortKey = (deliveryId: string): string => `UNTIMED#${deliveryId}`;
+
+/**
+ * The group's state item (see groupState.ts), in the same item collection as its events. Outside the
+ * `EVENT#` range, so event queries never see it.
+ */
+export const groupStateSortKey = (): string => 'STATE';
 
 /**
  * What identifies one delivery across Tencent's retries: the app, the command and the body in canonical

@@ -6,6 +6,7 @@ import './quietNodeVersionWarning.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { GroupStateUpdates } from '../lib/groupStateUpdates.js';
 import { LOCAL_CREDENTIALS } from './localDynamoClient.js';
 import { openLocalDynamo } from './localDynamo.js';
 import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME } from './localSettings.js';
@@ -24,6 +25,8 @@ Object.assign(process.env, {
   AWS_REGION: process.env.AWS_REGION ?? 'local',
   SDK_APP_ID: process.env.SDK_APP_ID ?? LOCAL_SDK_APP_ID,
   TABLE_NAME: process.env.TABLE_NAME ?? LOCAL_TABLE_NAME,
+  // No streams locally: the webhook updates the group's state itself, as under npm start.
+  GROUP_STATE_UPDATES: process.env.GROUP_STATE_UPDATES ?? GroupStateUpdates.Inline,
   AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
 });
 

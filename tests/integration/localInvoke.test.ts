@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureEventsTable } from '../../scripts/eventsTable.js';
 import { LOCAL_TABLE_NAME, repositoryRoot, serverlessCli, tsxCli } from '../../scripts/localSettings.js';
@@ -21,6 +21,9 @@ afterAll(async () => {
 beforeEach(async () => {
   await table.client.send(new DeleteTableCommand({ TableName: LOCAL_TABLE_NAME })).catch(() => undefined);
 });
+
+const eventsIn = (items: Record<string, AttributeValue>[]) => items.filter((item) => item.sk?.S?.startsWith('EVENT#'));
+const stateIn = (items: Record<string, AttributeValue>[]) => items.find((item) => item.sk?.S === 'STATE');
 
 /** Asynchronous on purpose: the dynalite the child talks to runs in this process's event loop. */
 const run = (args: string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
@@ -45,7 +48,9 @@ describe('npm run invoke', () => {
     expect(result.stdout).toContain('HTTP 200');
     expect(result.stdout).toContain('"ActionStatus": "OK"');
     const items = await table.scan(LOCAL_TABLE_NAME);
-    expect(items.map((item) => item.command?.S)).toEqual(['Group.CallbackAfterGroupDestroyed']);
+    expect(eventsIn(items).map((item) => item.command?.S)).toEqual(['Group.CallbackAfterGroupDestroyed']);
+    // GROUP_STATE_UPDATES=inline, as for every local tool: the group's state item is written too.
+    expect(stateIn(items)).toMatchObject({ destroyed: { BOOL: true }, name: { S: 'MyFirstGroup' } });
   });
 
   it('prints the FAIL envelope for a rejected sample and records nothing', async () => {
@@ -72,6 +77,7 @@ describe('serverless invoke local', () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('"statusCode": 200');
     const items = await table.scan(LOCAL_TABLE_NAME);
-    expect(items.map((item) => item.command?.S)).toEqual(['Group.CallbackAfterGroupAttrChanged']);
+    expect(eventsIn(items).map((item) => item.command?.S)).toEqual(['Group.CallbackAfterGroupAttrChanged']);
+    expect(stateIn(items)?.attributes?.L).toHaveLength(2);
   }, 60_000);
 });

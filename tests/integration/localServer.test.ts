@@ -37,7 +37,7 @@ describe('npm start', () => {
       expect(answer.headers['content-type']).toMatch(/^application\/json/);
       expect(JSON.parse(answer.body)).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
     }
-    const items = await table.scan(LOCAL_TABLE_NAME);
+    const items = (await table.scan(LOCAL_TABLE_NAME)).filter((item) => item.sk?.S?.startsWith('EVENT#'));
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ groupId: { S: '@TGS#2J4SZEAEL' }, body: { S: sampleBody } });
   });
@@ -46,6 +46,68 @@ describe('npm start', () => {
     const answer = await postLikeTencent(port, query('1400999999'), sampleBody);
     expect(answer.statusCode).toBe(403);
     expect(JSON.parse(answer.body)).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 40301 });
+  });
+
+  describe('the read API (open locally; IAM-authorized in AWS)', () => {
+    const groupPath = `/groups/${encodeURIComponent('@TGS#2J4SZEAEL')}`;
+    const getJson = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as any };
+    };
+    const post = (command: string, body: Record<string, unknown>) =>
+      postLikeTencent(
+        port,
+        `/webhook?SdkAppid=${LOCAL_SDK_APP_ID}&CallbackCommand=${command}&contenttype=json`,
+        JSON.stringify({ CallbackCommand: command, GroupId: '@TGS#2J4SZEAEL', ...body }),
+      );
+
+    beforeAll(async () => {
+      // Delivered out of order: the disband (latest) first, then an attribute set older than the group-full.
+      await post('Group.CallbackAfterGroupDestroyed', { Type: 'Public', Owner_Account: 'leckie', Name: 'MyFirstGroup', EventTime: '1670574415000' });
+      await post('Group.CallbackAfterGroupAttrChanged', { Type: 'Public', OptionType: 'set', GroupAttr: [{ key: 'k', value: 'v' }], EventTime: '1670574414000' });
+    });
+
+    it('answers GET /groups/{groupId} (URL-encoded @ and #) with the state', async () => {
+      const answer = await getJson(groupPath);
+      expect(answer.status).toBe(200);
+      expect(answer.contentType).toMatch(/^application\/json/);
+      expect(answer.body).toEqual({
+        groupId: '@TGS#2J4SZEAEL',
+        type: 'Public',
+        name: 'MyFirstGroup',
+        owner: 'leckie',
+        destroyed: true,
+        destroyedAt: 1670574415000,
+        lastFullAt: 1670574414123,
+        fullCount: 1,
+        attributes: { k: 'v' },
+        lastEventTime: 1670574415000,
+      });
+    });
+
+    it('answers 404 with a JSON error for a group never seen', async () => {
+      const answer = await getJson(`/groups/${encodeURIComponent('@TGS#never')}`);
+      expect(answer).toMatchObject({ status: 404, body: { error: 'GroupNotFound' } });
+    });
+
+    it('pages through the events in EventTime order with the cursor', async () => {
+      const seen: number[] = [];
+      let path = `${groupPath}/events?limit=2`;
+      for (let page = 0; page < 5; page += 1) {
+        const answer = await getJson(path);
+        expect(answer.status).toBe(200);
+        seen.push(...answer.body.events.map((event: { eventTime: number }) => event.eventTime));
+        if (answer.body.nextCursor === null) break;
+        path = `${groupPath}/events?limit=2&cursor=${answer.body.nextCursor}`;
+      }
+      expect(seen).toEqual([1670574414000, 1670574414123, 1670574415000]);
+    });
+
+    it('filters events by command, and refuses a bad limit with 400', async () => {
+      const disbands = await getJson(`${groupPath}/events?command=Group.CallbackAfterGroupDestroyed`);
+      expect(disbands.body.events.map((event: { command: string }) => event.command)).toEqual(['Group.CallbackAfterGroupDestroyed']);
+      expect(await getJson(`${groupPath}/events?limit=0`)).toMatchObject({ status: 400, body: { error: 'LimitInvalid' } });
+    });
   });
 
   it('stops on Ctrl-C', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_DELIVERY_MEMORY } from '../../lib/groupState.js';
 import { eventsTableDefinition } from '../../scripts/eventsTable.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
@@ -50,18 +51,33 @@ afterAll(() => {
 });
 
 describe('the packaged template (stage prod)', () => {
-  it('routes POST /webhook on an HTTP API to the webhook function', () => {
-    const routes = resourcesOfType(prod, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
-    expect(routes).toEqual(['POST /webhook']);
-    const [, integration] = resourcesOfType(prod, 'AWS::ApiGatewayV2::Integration')[0] ?? [];
-    expect(integration?.Properties.PayloadFormatVersion).toBe('2.0');
-    expect(JSON.stringify(integration?.Properties.IntegrationUri)).toContain('WebhookLambdaFunction');
+  it('routes POST /webhook (open: Tencent signs nothing AWS can check) and the IAM-authorized read routes', () => {
+    const routes = resourcesOfType(prod, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
+      route.Properties.RouteKey,
+      route.Properties.AuthorizationType ?? 'NONE',
+      JSON.stringify(route.Properties.Target),
+    ]);
+    expect(routes.map(([key, auth]) => [key, auth]).sort()).toEqual([
+      ['GET /groups/{groupId}', 'AWS_IAM'],
+      ['GET /groups/{groupId}/events', 'AWS_IAM'],
+      ['POST /webhook', 'NONE'],
+    ]);
+    const integrations = Object.fromEntries(
+      resourcesOfType(prod, 'AWS::ApiGatewayV2::Integration').map(([name, integration]) => [name, integration.Properties]),
+    );
+    for (const [key, , target] of routes) {
+      const integrationName = key === 'POST /webhook' ? 'HttpApiIntegrationWebhook' : 'HttpApiIntegrationGroups';
+      expect(target, key).toContain(integrationName);
+      expect(integrations[integrationName]?.PayloadFormatVersion).toBe('2.0');
+    }
+    expect(JSON.stringify(integrations.HttpApiIntegrationWebhook?.IntegrationUri)).toContain('WebhookLambdaFunction');
+    expect(JSON.stringify(integrations.HttpApiIntegrationGroups?.IntegrationUri)).toContain('GroupsLambdaFunction');
   });
 
   it('runs the function on nodejs22.x, arm64, with settings from deploy-time parameters', () => {
-    const functions = resourcesOfType(prod, 'AWS::Lambda::Function');
-    expect(functions.map(([name]) => name)).toEqual(['WebhookLambdaFunction']);
-    const [, webhook] = functions[0] ?? [];
+    const functions = Object.fromEntries(resourcesOfType(prod, 'AWS::Lambda::Function'));
+    expect(Object.keys(functions).sort()).toEqual(['GroupStateLambdaFunction', 'GroupsLambdaFunction', 'WebhookLambdaFunction']);
+    const webhook = functions.WebhookLambdaFunction;
     expect(webhook?.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -75,9 +91,16 @@ describe('the packaged template (stage prod)', () => {
       CALLBACK_MAX_SKEW_SECONDS: '',
       EVENT_RETENTION_DAYS: '',
       TABLE_NAME: 'tencent-chat-webhooks-prod-events',
+      GROUP_STATE_UPDATES: 'stream',
     });
     // Only a stuck function reaches it: the store gives up after 1 s, inside Tencent's 2 s.
     expect(webhook?.Properties.Timeout).toBe(3);
+    // The other functions see the table's name only: never the callback token.
+    for (const name of ['GroupStateLambdaFunction', 'GroupsLambdaFunction']) {
+      expect(functions[name]?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect(functions[name]?.Properties.Timeout, name).toBe(name === 'GroupStateLambdaFunction' ? 60 : 3);
+      expect(functions[name]?.Properties.Environment.Variables, name).toEqual({ TABLE_NAME: 'tencent-chat-webhooks-prod-events' });
+    }
   });
 
   it('ships one bundled file, AWS SDK included, and no node_modules', () => {
@@ -86,6 +109,8 @@ describe('the packaged template (stage prod)', () => {
     // Entry names are stored uncompressed in a zip, so they can be read from the bytes.
     const zip = readFileSync(join(prodOutputDir, 'tencent-chat-webhooks.zip')).toString('latin1');
     expect(zip).toContain('functions/webhook.cjs');
+    expect(zip).toContain('functions/groupState.cjs');
+    expect(zip).toContain('functions/groups.cjs');
     expect(zip).not.toContain('node_modules/');
     expect(zip).not.toContain('.map');
   });
@@ -102,26 +127,80 @@ describe('the packaged template (stage prod)', () => {
       AttributeDefinitions: local.AttributeDefinitions,
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
   });
 
-  it('grants DynamoDB actions only on the events table, never on *', () => {
-    const statements = resourcesOfType(prod, 'AWS::IAM::Role').flatMap(([, role]) =>
-      (role.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement),
-    );
-    const dynamoStatements = statements.filter((statement: any) =>
-      [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')),
-    );
-    expect(dynamoStatements).toHaveLength(1);
-    for (const statement of dynamoStatements) {
-      expect([statement.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-      expect([statement.Resource].flat()).toEqual([{ 'Fn::GetAtt': ['EventsTable', 'Arn'] }]);
+  it('feeds the groupState function from the stream: new event items only, partial batch failures, bounded retries, a failure queue', () => {
+    const mappings = resourcesOfType(prod, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0] ?? [];
+    expect(mapping?.Properties).toEqual({
+      BatchSize: 50,
+      Enabled: true,
+      EventSourceArn: { 'Fn::GetAtt': ['EventsTable', 'StreamArn'] },
+      FunctionName: { 'Fn::GetAtt': ['GroupStateLambdaFunction', 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86400,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['GroupStateFailuresQueue', 'Arn'] } } },
+      FilterCriteria: { Filters: [{ Pattern: expect.any(String) }] },
+    });
+    expect(JSON.parse(mapping?.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } },
+    });
+    // The merge remembers FULL_DELIVERY_MEMORY counted group-full deliveries: a batch must not be larger.
+    expect(mapping?.Properties.BatchSize).toBeLessThanOrEqual(FULL_DELIVERY_MEMORY);
+  });
+
+  it('gives each function a role with only what it needs, on the events table and its stream, never on *', () => {
+    const statementsOf = (role: Resource | undefined) =>
+      (role?.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
+    const roleOf = (functionName: string) => {
+      const reference = prod.Resources[functionName]?.Properties.Role['Fn::GetAtt'][0];
+      return statementsOf(prod.Resources[reference]);
+    };
+    const grants = (statements: any[], prefix: string) =>
+      statements
+        .filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith(prefix)))
+        .map((statement) => ({ actions: [statement.Action].flat().sort(), resource: statement.Resource }));
+    const table = { 'Fn::GetAtt': ['EventsTable', 'Arn'] };
+    const stream = { 'Fn::GetAtt': ['EventsTable', 'StreamArn'] };
+
+    expect(grants(roleOf('WebhookLambdaFunction'), 'dynamodb:')).toEqual([{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: table }]);
+    expect(grants(roleOf('WebhookLambdaFunction'), 'sqs:')).toEqual([]);
+    expect(grants(roleOf('GroupStateLambdaFunction'), 'dynamodb:')).toEqual([
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: table },
+      {
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        resource: stream,
+      },
+    ]);
+    expect(grants(roleOf('GroupStateLambdaFunction'), 'sqs:')).toEqual([
+      { actions: ['sqs:SendMessage'], resource: { 'Fn::GetAtt': ['GroupStateFailuresQueue', 'Arn'] } },
+    ]);
+    expect(grants(roleOf('GroupsLambdaFunction'), 'dynamodb:')).toEqual([{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resource: table }]);
+    expect(grants(roleOf('GroupsLambdaFunction'), 'sqs:')).toEqual([]);
+
+    // Serverless's shared role would be created (and handed the stream's permissions) if any function used it.
+    expect(prod.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const name of ['WebhookLambdaFunction', 'GroupStateLambdaFunction', 'GroupsLambdaFunction']) {
+      const logGroup = `${name.replace('LambdaFunction', '')}LogGroup`;
+      expect(grants(roleOf(name), 'logs:'), name).toEqual([
+        { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+      ]);
     }
-    const wildcard = statements.filter(
-      (statement: any) =>
-        [statement.Resource].flat().includes('*') &&
-        [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:') || action === '*'),
-    );
+
+    const wildcard = resourcesOfType(prod, 'AWS::IAM::Role')
+      .flatMap(([, role]) => statementsOf(role))
+      .filter(
+        (statement: any) =>
+          [statement.Resource].flat().includes('*') &&
+          [statement.Action].flat().some((action: string) => /^(dynamodb|sqs):/.test(action) || action === '*'),
+      );
     expect(wildcard).toEqual([]);
   });
 });
@@ -149,7 +228,7 @@ describe('stages and parameters', () => {
       'eventRetentionDays=90',
     ]);
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    const [, webhook] = resourcesOfType(readTemplate(outputDir), 'AWS::Lambda::Function')[0] ?? [];
+    const webhook = readTemplate(outputDir).Resources.WebhookLambdaFunction;
     expect(webhook?.Properties.Environment.Variables).toMatchObject({
       CALLBACK_TOKEN: '{{resolve:ssm:/chat/callback-token}}',
       CALLBACK_TOKEN_NEXT: '{{resolve:ssm:/chat/callback-token-next}}',
@@ -161,10 +240,11 @@ describe('stages and parameters', () => {
   it('gives the local stage the sample events\' SdkAppid and the local table name', () => {
     const { run, outputDir } = packageStage([]);
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    const [, webhook] = resourcesOfType(readTemplate(outputDir), 'AWS::Lambda::Function')[0] ?? [];
+    const webhook = readTemplate(outputDir).Resources.WebhookLambdaFunction;
     expect(webhook?.Properties.Environment.Variables).toMatchObject({
       SDK_APP_ID: LOCAL_SDK_APP_ID,
       TABLE_NAME: 'tencent-chat-webhooks-local-events',
+      GROUP_STATE_UPDATES: 'inline',
     });
     // serverless-offline counts a new worker's module load against the timeout.
     expect(webhook?.Properties.Timeout).toBe(30);

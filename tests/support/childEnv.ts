@@ -8,6 +8,7 @@ export const envWithoutReceiverSettings = (extra: NodeJS.ProcessEnv = {}): NodeJ
     CALLBACK_TOKEN: _token,
     CALLBACK_TOKEN_NEXT: _nextToken,
     CALLBACK_MAX_SKEW_SECONDS: _skew,
+    GROUP_STATE_UPDATES: _stateUpdates,
     ...env
   } = process.env;
   return { ...env, ...extra };

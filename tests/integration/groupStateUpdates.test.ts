@@ -1,0 +1,161 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type GroupStateStore, dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
+import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
+import { groupStateFromItem } from '../../lib/groupStateItem.js';
+import { GroupStateUpdates, readGroupStateUpdates } from '../../lib/groupStateUpdates.js';
+import { createGroupStateStreamHandler } from '../../lib/groupStateStreamHandler.js';
+import { GroupStateStoreError } from '../../lib/groupStateStoreError.js';
+import { applyRecordedItemInline } from '../../lib/inlineGroupState.js';
+import { createWebhookHandler } from '../../lib/webhookHandler.js';
+import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { invokeHandler } from '../support/invokeHandler.js';
+import { tencentEvent } from '../support/tencentRequest.js';
+import { testConfig } from '../support/testConfig.js';
+
+const NOW = 1_763_800_000_000;
+const GROUP_ID = '@TGS#2J4SZEAEL';
+
+let table: TestTable;
+let tableName: string;
+
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table.close();
+});
+beforeEach(async () => {
+  tableName = await table.createTable();
+});
+
+const stateOf = async (groupId: string) => {
+  const item = (await table.scan(tableName)).find((candidate) => candidate.pk?.S === `GROUP#${groupId}` && candidate.sk?.S === 'STATE');
+  return item === undefined ? undefined : groupStateFromItem(item);
+};
+const eventItems = async () => (await table.scan(tableName)).filter((item) => item.sk?.S?.startsWith('EVENT#'));
+
+const attrChanged = (optionType: string, attributes: Record<string, string>, eventTime: string) =>
+  tencentEvent({
+    command: 'Group.CallbackAfterGroupAttrChanged',
+    body: {
+      CallbackCommand: 'Group.CallbackAfterGroupAttrChanged',
+      GroupId: GROUP_ID,
+      Type: 'Public',
+      Operator_Account: 'leckie',
+      OptionType: optionType,
+      GroupAttr: Object.entries(attributes).map(([key, value]) => ({ key, value })),
+      EventTime: eventTime,
+    },
+  });
+
+describe('GROUP_STATE_UPDATES', () => {
+  it('is stream unless set to inline', () => {
+    expect(readGroupStateUpdates({})).toBe(GroupStateUpdates.Stream);
+    expect(readGroupStateUpdates({ GROUP_STATE_UPDATES: 'inline' })).toBe(GroupStateUpdates.Inline);
+    expect(readGroupStateUpdates({ GROUP_STATE_UPDATES: 'anything' })).toBe(GroupStateUpdates.Stream);
+  });
+});
+
+describe('inline updates: the webhook applies the state right after recording', () => {
+  const receiver = (stateStore: GroupStateStore) =>
+    createWebhookHandler({
+      config: testConfig({ tableName }),
+      store: dynamoEventStore({ client: table.client, tableName, onRecorded: applyRecordedItemInline(stateStore) }),
+      now: () => NOW,
+    });
+
+  it('derives the state from recorded events, late and repeated ones included', async () => {
+    // Prepare
+    const handler = receiver(dynamoGroupStateStore({ client: table.client, tableName }));
+
+    // Act: a set, then an older modify arriving late, then the set again (a Tencent retry)
+    await invokeHandler(handler, attrChanged('set', { level: '1' }, '2000'));
+    await invokeHandler(handler, attrChanged('modify', { color: 'red', level: '0' }, '1000'));
+    await invokeHandler(handler, attrChanged('set', { level: '1' }, '2000'));
+
+    // Assess
+    const stored = await stateOf(GROUP_ID);
+    expect(stored?.state).toMatchObject({ groupId: GROUP_ID, type: 'Public', attributes: { level: '1' }, lastEventTime: 2000 });
+    // The late modify is hidden by the set and the retry is a duplicate: one write in all.
+    expect(stored?.version).toBe(1);
+  });
+
+  it('is not called for a duplicate', async () => {
+    const applyEvent = vi.fn(async () => 'applied' as const);
+    const handler = receiver({ applyEvent });
+    await invokeHandler(handler, tencentEvent());
+    await invokeHandler(handler, tencentEvent());
+    expect(applyEvent).toHaveBeenCalledTimes(1);
+  });
+
+  it('still answers OK when the state update fails: the event is recorded', async () => {
+    const handler = receiver({ applyEvent: async () => Promise.reject(new GroupStateStoreError('down')) });
+    const answer = await invokeHandler(handler, tencentEvent());
+    expect(answer.statusCode).toBe(200);
+    expect(await eventItems()).toHaveLength(1);
+  });
+});
+
+describe('stream updates: the groupState function', () => {
+  /** Stream records as DynamoDB Streams would send them for the items in the table (NEW_AND_OLD_IMAGES). */
+  const insertRecord = (item: Record<string, AttributeValue>, sequence: number): DynamoDBRecord => ({
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: { pk: item.pk, sk: item.sk } as never,
+      NewImage: item as never,
+      SequenceNumber: String(sequence).padStart(21, '0'),
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  });
+
+  const recordWithoutState = async (events: ReturnType<typeof tencentEvent>[]) => {
+    const handler = createWebhookHandler({ config: testConfig({ tableName }), store: dynamoEventStore({ client: table.client, tableName }), now: () => NOW });
+    for (const event of events) await invokeHandler(handler, event);
+    return eventItems();
+  };
+
+  it('applies a batch, redelivered and with the state item\'s own records in it, to the in-order state', async () => {
+    // Prepare: events recorded by the webhook in stream mode (no state yet)
+    const items = await recordWithoutState([
+      attrChanged('modify', { color: 'red' }, '3000'),
+      attrChanged('clear', {}, '2000'),
+      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: GROUP_ID, EventTime: '2500' } }),
+    ]);
+    expect(await stateOf(GROUP_ID)).toBeUndefined();
+    const handler = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName }) });
+    const records = items.map((item, index) => insertRecord(item, index + 1));
+
+    // Act: the batch, then the same batch again (at-least-once), then a record of the state item itself
+    const first = await handler({ Records: records } satisfies DynamoDBStreamEvent);
+    const again = await handler({ Records: [...records].reverse() });
+    const stateItem = (await table.scan(tableName)).find((item) => item.sk?.S === 'STATE');
+    const ignored = await handler({ Records: [{ ...insertRecord(stateItem ?? {}, 9), eventName: 'MODIFY' }] });
+
+    // Assess
+    expect([first, again, ignored]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
+    const stored = await stateOf(GROUP_ID);
+    expect(stored?.state).toMatchObject({ attributes: { color: 'red' }, fullCount: 1, lastFullAt: 2500, lastEventTime: 3000 });
+    expect(stored?.version).toBe(3);
+  });
+
+  it('reports the first record that failed, and tries no later one', async () => {
+    const items = await recordWithoutState([
+      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g1', EventTime: '1' } }),
+      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g2', EventTime: '2' } }),
+      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g3', EventTime: '3' } }),
+    ]);
+    const applyEvent = vi
+      .fn<GroupStateStore['applyEvent']>()
+      .mockResolvedValueOnce('applied')
+      .mockRejectedValueOnce(new GroupStateStoreError('throttled'));
+    const handler = createGroupStateStreamHandler({ store: { applyEvent } });
+
+    const response = await handler({ Records: items.map((item, index) => insertRecord(item, index + 1)) });
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '000000000000000000002' }] });
+    expect(applyEvent).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { eventSortKey } from '../../lib/eventKey.js';
+import { GroupCommand } from '../../lib/groupCommands.js';
+import type { GroupStateEvent } from '../../lib/groupStateEvent.js';
+
+export const PROPERTY_GROUP_ID = '@TGS#2J4SZEAEL';
+
+/** Few keys, so events collide on them; `__proto__` and `constructor` check the map is a plain data map. */
+const attributeKey = fc.constantFrom('a', 'b', 'c', 'level', '__proto__', 'constructor');
+const attributeList = fc.array(fc.record({ key: attributeKey, value: fc.constantFrom('1', '2', 'x', '') }), { maxLength: 4 });
+const groupType = fc.option(fc.constantFrom('Public', 'Private', 'ChatRoom', 'Community'), { nil: undefined });
+
+const eventBody = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ command: fc.constant(GroupCommand.GroupFull) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      command: fc.constant(GroupCommand.GroupDestroyed),
+      groupType,
+      ownerAccount: fc.option(fc.constantFrom('leckie', 'peter'), { nil: undefined }),
+      groupName: fc.option(fc.constantFrom('MyFirstGroup', 'Renamed'), { nil: undefined }),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      command: fc.constant(GroupCommand.GroupAttrChanged),
+      groupType,
+      optionType: fc.constantFrom('set', 'modify', 'delete', 'clear', 'rename'),
+      groupAttr: attributeList,
+    }),
+  },
+);
+
+/**
+ * One group's distinct events: EventTimes from a narrow range (so many tie and the deliveryId decides),
+ * deliveryIds unique as the digests are.
+ */
+export const groupEvents = (maxLength: number): fc.Arbitrary<GroupStateEvent[]> =>
+  fc
+    .uniqueArray(
+      fc.record({
+        eventTime: fc.integer({ min: 1_670_574_414_000, max: 1_670_574_414_012 }),
+        deliveryId: fc.stringMatching(/^[0-9a-f]{32}$/),
+        body: eventBody,
+      }),
+      { minLength: 1, maxLength, selector: (event) => event.deliveryId },
+    )
+    .map((events) =>
+      events.map(({ eventTime, deliveryId, body }) => ({
+        groupId: PROPERTY_GROUP_ID,
+        eventTime,
+        deliveryId,
+        sortKey: eventSortKey(eventTime, deliveryId),
+        ...body,
+      })),
+    );
+
+/** The events as they might arrive: each at least once, some several times, in any order. */
+export const deliveriesOf = (events: GroupStateEvent[]): fc.Arbitrary<GroupStateEvent[]> =>
+  fc
+    .array(fc.nat({ max: events.length - 1 }), { maxLength: events.length })
+    .chain((repeats) => {
+      const all = [...events, ...repeats.map((index) => events[index] as GroupStateEvent)];
+      return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+    });
+
+/** Events and one way of delivering them. */
+export const groupEventDeliveries = (maxLength: number) =>
+  groupEvents(maxLength).chain((events) => deliveriesOf(events).map((deliveries) => ({ events, deliveries })));
