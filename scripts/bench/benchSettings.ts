@@ -1,0 +1,20 @@
+import { LOCAL_SDK_APP_ID } from '../localSettings.js';
+
+/** How much the bench measures: about a minute on a quiet 2-core machine, well under three on a busy one. */
+export const BENCH_SETTINGS = {
+  /** The function as the bench packages it: a stage of its own, the sample events' app, a token so Sign is checked. */
+  functionName: 'webhook',
+  stage: 'bench',
+  sdkAppId: LOCAL_SDK_APP_ID,
+  callbackToken: 'bench-callback-token',
+  /** Fresh processes per contender, alternating webhook/baseline. */
+  coldStartPairs: 40,
+  /** In one process, alternating; the warm-up pairs are not counted. */
+  warmupPairs: 50,
+  warmPairs: 600,
+  warmMaxDurationMs: 60_000,
+  /** Store stubbed out: no I/O, so many more invocations. */
+  overheadWarmupInvocations: 2_000,
+  overheadBatches: 40,
+  overheadInvocationsPerBatch: 250,
+} as const;
