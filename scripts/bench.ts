@@ -19,12 +19,12 @@ import { startDynamoServerProcess } from './bench/dynamoServerProcess.js';
 import type { HandlerOverheadInput, HandlerOverheadReport } from './bench/handlerOverheadProbe.js';
 import { lambdaEnvironment } from './bench/lambdaEnvironment.js';
 import { measureColdStarts } from './bench/measureColdStarts.js';
+import { measureWarmInvocations } from './bench/measureWarmInvocations.js';
 import { packageFunction } from './bench/packagedFunction.js';
 import { spawnProbe } from './bench/probeProcess.js';
 import { resultsTable } from './bench/resultsTable.js';
 import { serverlessEsbuildOptions } from './bench/serverlessEsbuildOptions.js';
-import { interquartileRange, median, pairRatios } from './bench/statistics.js';
-import type { WarmInvocationInput, WarmInvocationReport } from './bench/warmInvocationProbe.js';
+import { median } from './bench/statistics.js';
 import { ensureEventsTable } from './eventsTable.js';
 import { localDynamoClient } from './localDynamoClient.js';
 import { repositoryRoot } from './localSettings.js';
@@ -32,7 +32,7 @@ import { repositoryRoot } from './localSettings.js';
 const benchSource = (file: string) => join(repositoryRoot, 'scripts', 'bench', file);
 const PROBES = {
   coldStart: 'coldStartProbe',
-  warmInvocation: 'warmInvocationProbe',
+  warmInvocation: 'warmInvocationWorker',
   handlerOverhead: 'handlerOverheadProbe',
 } as const;
 
@@ -113,16 +113,16 @@ try {
       },
     });
 
-    step(`warm invocations: ${BENCH_SETTINGS.warmPairs} alternating pairs in one process`);
-    const warmInput: WarmInvocationInput = {
+    step(`warm invocations: ${BENCH_SETTINGS.warmPairs} alternating pairs, one long-lived process per contender`);
+    const warm = await measureWarmInvocations({
+      workerPath: probePath('warmInvocation'),
       bundlePaths,
-      runId: 'warm',
+      env,
       timeoutMs,
       warmupPairs: BENCH_SETTINGS.warmupPairs,
       pairs: BENCH_SETTINGS.warmPairs,
       maxDurationMs: BENCH_SETTINGS.warmMaxDurationMs,
-    };
-    const warm = await spawnProbe<WarmInvocationReport>(probePath('warmInvocation'), warmInput, env);
+    });
 
     step('handler overhead with the store stubbed out');
     const overheadInput: HandlerOverheadInput = {
@@ -134,26 +134,20 @@ try {
     };
     const overhead = await spawnProbe<HandlerOverheadReport>(probePath('handlerOverhead'), overheadInput, env);
 
-    const itemsExpected = cold.itemsWritten + warm.invocations;
+    const itemsExpected = cold.itemsWritten + warm.itemsWritten;
     const itemsFound = await countItems(client, tableName);
     if (itemsFound !== itemsExpected) {
       throw new Error(`expected ${itemsExpected} new items in ${tableName}, found ${itemsFound}: not every invocation wrote`);
     }
 
-    const warmBaselineMedian = median(warm.baselineMs);
+    const warmBaselineMedian = warm.warmInvocation.baseline;
     const deflated = (bundle: Buffer) => deflateRawSync(bundle, { level: 9 }).length;
     const measurements: BenchMeasurement[] = [
       benchMeasurement('bundle size', 'bytes', packaged.bundle.length, baselineBundle.length),
       benchMeasurement('bundle size, deflated', 'bytes', deflated(packaged.bundle), deflated(baselineBundle)),
       cold.coldLoad,
       cold.firstInvocation,
-      benchMeasurement(
-        'warm invocation',
-        'ms',
-        median(warm.webhookMs),
-        warmBaselineMedian,
-        interquartileRange(pairRatios(warm.webhookMs, warm.baselineMs)),
-      ),
+      warm.warmInvocation,
       // No baseline of its own: it is set against one warm baseline write, so the ratio is our code's share of it.
       benchMeasurement('handler overhead (store stubbed)', 'µs', median(overhead.batchMeansUs), warmBaselineMedian * 1000),
     ];
@@ -164,7 +158,7 @@ try {
     console.log(
       `\nMeasured on this machine: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
         `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, load average ${loadavg()[0]?.toFixed(2)}; ` +
-        `${BENCH_SETTINGS.coldStartPairs} cold pairs, ${warm.webhookMs.length} warm pairs, ` +
+        `${BENCH_SETTINGS.coldStartPairs} cold pairs, ${warm.pairsMeasured} warm pairs, ` +
         `${itemsFound} items written, ${((Date.now() - startedAt) / 1000).toFixed(0)} s.\n`,
     );
     console.log(resultsTable(measurements, verdicts));

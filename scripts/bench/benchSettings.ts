@@ -8,10 +8,10 @@ export const BENCH_SETTINGS = {
   sdkAppId: LOCAL_SDK_APP_ID,
   callbackToken: 'bench-callback-token',
   /** Fresh processes per contender, alternating webhook/baseline. */
-  coldStartPairs: 40,
+  coldStartPairs: 60,
   /** In one process, alternating; the warm-up pairs are not counted. */
-  warmupPairs: 50,
-  warmPairs: 600,
+  warmupPairs: 100,
+  warmPairs: 1_500,
   warmMaxDurationMs: 60_000,
   /** Store stubbed out: no I/O, so many more invocations. */
   overheadWarmupInvocations: 2_000,
