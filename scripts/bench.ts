@@ -9,12 +9,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import type { ContenderName } from './bench/alternatingOrder.js';
 import { type BenchMeasurement, benchMeasurement, benchResult } from './bench/benchResult.js';
 import { BENCH_SETTINGS } from './bench/benchSettings.js';
 import { checkBudgets } from './bench/budgets.js';
+import { countItems } from './bench/countItems.js';
 import { startDynamoServerProcess } from './bench/dynamoServerProcess.js';
 import type { HandlerOverheadInput, HandlerOverheadReport } from './bench/handlerOverheadProbe.js';
 import { lambdaEnvironment } from './bench/lambdaEnvironment.js';
@@ -35,17 +35,6 @@ const PROBES = {
   warmInvocation: 'warmInvocationWorker',
   handlerOverhead: 'handlerOverheadProbe',
 } as const;
-
-const countItems = async (client: DynamoDBClient, tableName: string): Promise<number> => {
-  let count = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: startKey }));
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return count;
-};
 
 const step = (message: string) => console.error(`bench: ${message}`);
 
