@@ -1,6 +1,6 @@
 import { LOCAL_SDK_APP_ID } from '../localSettings.js';
 
-/** How much the bench measures: about a minute on a quiet 2-core machine, well under three on a busy one. */
+/** How much the bench measures: about 35 s on a shared 2-core machine, far under the three minutes allowed. */
 export const BENCH_SETTINGS = {
   /** The function as the bench packages it: a stage of its own, the sample events' app, a token so Sign is checked. */
   functionName: 'webhook',
@@ -9,7 +9,7 @@ export const BENCH_SETTINGS = {
   callbackToken: 'bench-callback-token',
   /** Fresh processes per contender, alternating webhook/baseline. */
   coldStartPairs: 60,
-  /** In one process, alternating; the warm-up pairs are not counted. */
+  /** One long-lived process per contender, alternating; the warm-up pairs are not counted. */
   warmupPairs: 100,
   warmPairs: 1_500,
   warmMaxDurationMs: 60_000,

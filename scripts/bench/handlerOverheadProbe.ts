@@ -2,8 +2,7 @@
  * Probe: the webhook's own work per request (verification with a real Sign, routing, validation, the log line)
  * with the store stubbed out, so nothing but our code is timed. Built from lib/ with the function's settings.
  */
-import type { EventStore } from '../../lib/eventStore.js';
-import { RecordResult } from '../../lib/eventStore.js';
+import { type EventStore, RecordResult } from '../../lib/eventStore.js';
 import { readReceiverConfig } from '../../lib/receiverConfig.js';
 import { createWebhookHandler } from '../../lib/webhookHandler.js';
 import { distinctWebhookEvents } from './distinctWebhookEvents.js';
