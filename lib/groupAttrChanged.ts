@@ -1,33 +1,22 @@
-import * as z from 'zod/mini';
 import type { CommandHandler } from './commandHandler.js';
-import { boundedString, groupEventFrom, groupPayloadShape, parseGroupPayload } from './groupPayload.js';
+import { groupEventFrom, readGroupPayload } from './groupPayload.js';
 import { InputLimit } from './inputLimits.js';
+import { optionalListOf, optionalString, requiredString } from './payloadFields.js';
 
 /**
  * Group.CallbackAfterGroupAttrChanged: custom group attributes were set (replace all), modified (upsert),
  * deleted (listed keys) or cleared. OptionType is kept as sent so a value Tencent adds later is not refused.
  */
-const groupAttrChangedPayload = z.object({
-  ...groupPayloadShape,
-  Type: z.optional(boundedString(InputLimit.textLength)),
-  Operator_Account: z.optional(boundedString(InputLimit.accountLength)),
-  OptionType: z.optional(boundedString(InputLimit.textLength)),
-  GroupAttr: z.optional(
-    z.array(
-      z.object({
-        key: boundedString(InputLimit.attributeKeyLength),
-        value: boundedString(InputLimit.attributeValueLength),
-      }),
-    ),
-  ),
-});
-
 export const recordGroupAttrChanged: CommandHandler = (delivery) => {
-  const payload = parseGroupPayload(groupAttrChangedPayload, delivery.body);
+  const { body } = delivery;
+  const payload = readGroupPayload(body);
   return groupEventFrom(delivery, payload, {
-    groupType: payload.Type,
-    operatorAccount: payload.Operator_Account,
-    optionType: payload.OptionType,
-    groupAttr: payload.GroupAttr?.map(({ key, value }) => ({ key, value })),
+    groupType: optionalString(body, 'Type', InputLimit.textLength),
+    operatorAccount: optionalString(body, 'Operator_Account', InputLimit.accountLength),
+    optionType: optionalString(body, 'OptionType', InputLimit.textLength),
+    groupAttr: optionalListOf(body, 'GroupAttr', (attribute, path) => ({
+      key: requiredString(attribute, 'key', InputLimit.attributeKeyLength, `${path}.key`),
+      value: requiredString(attribute, 'value', InputLimit.attributeValueLength, `${path}.value`),
+    })),
   });
 };

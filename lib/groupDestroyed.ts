@@ -1,23 +1,18 @@
-import * as z from 'zod/mini';
 import type { CommandHandler } from './commandHandler.js';
-import { boundedString, groupEventFrom, groupPayloadShape, parseGroupPayload } from './groupPayload.js';
+import { groupEventFrom, readGroupPayload } from './groupPayload.js';
 import { InputLimit } from './inputLimits.js';
+import { optionalListOf, optionalString, requiredString } from './payloadFields.js';
 
 /** Group.CallbackAfterGroupDestroyed: a group was disbanded. Community groups send no MemberList. */
-const groupDestroyedPayload = z.object({
-  ...groupPayloadShape,
-  Type: z.optional(boundedString(InputLimit.textLength)),
-  Owner_Account: z.optional(boundedString(InputLimit.accountLength)),
-  Name: z.optional(boundedString(InputLimit.textLength)),
-  MemberList: z.optional(z.array(z.object({ Member_Account: boundedString(InputLimit.accountLength) }))),
-});
-
 export const recordGroupDestroyed: CommandHandler = (delivery) => {
-  const payload = parseGroupPayload(groupDestroyedPayload, delivery.body);
+  const { body } = delivery;
+  const payload = readGroupPayload(body);
   return groupEventFrom(delivery, payload, {
-    groupType: payload.Type,
-    ownerAccount: payload.Owner_Account,
-    groupName: payload.Name,
-    memberAccounts: payload.MemberList?.map((member) => member.Member_Account),
+    groupType: optionalString(body, 'Type', InputLimit.textLength),
+    ownerAccount: optionalString(body, 'Owner_Account', InputLimit.accountLength),
+    groupName: optionalString(body, 'Name', InputLimit.textLength),
+    memberAccounts: optionalListOf(body, 'MemberList', (member, path) =>
+      requiredString(member, 'Member_Account', InputLimit.accountLength, `${path}.Member_Account`),
+    ),
   });
 };

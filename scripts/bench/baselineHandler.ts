@@ -1,0 +1,50 @@
+/**
+ * The bench's baseline: the least a receiver can do and still record what the webhook records. It parses the
+ * body and makes the one conditional PutItem the data model requires: the event's item built by lib/eventItem.ts
+ * (the body's other fields stored as sent, unchecked, where the webhook stores its typed fields), with
+ * `attribute_not_exists(pk)`, through the webhook's own DynamoDB client. No verification, no Sign, no routing,
+ * no validation, no digest, no middleware, no log line: those are what the bench measures.
+ * Bundled with the webhook's esbuild settings; never part of the product.
+ */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDynamoClient } from '../../lib/dynamoClient.js';
+import { EventTimeSource, eventItem } from '../../lib/eventItem.js';
+import type { EventFieldValue } from '../../lib/groupEvent.js';
+
+const client = createDynamoClient();
+const tableName = process.env.TABLE_NAME;
+const okBody = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+
+interface UncheckedBody {
+  CallbackCommand: string;
+  GroupId: string;
+  EventTime: string;
+  [field: string]: EventFieldValue;
+}
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const rawBody = event.body ?? '';
+  const { CallbackCommand, GroupId, EventTime, ...fields } = JSON.parse(rawBody) as UncheckedBody;
+  const query = event.queryStringParameters ?? {};
+  const eventTime = Number(EventTime);
+  const item = eventItem(
+    {
+      deliveryId: event.requestContext.requestId,
+      sdkAppId: query.SdkAppid ?? '',
+      command: CallbackCommand,
+      groupId: GroupId,
+      eventTime,
+      receivedAt: Date.now(),
+      clientIp: query.ClientIP,
+      optPlatform: query.OptPlatform,
+      rawBody,
+      fields,
+    },
+    eventTime,
+    EventTimeSource.Tencent,
+    undefined,
+  );
+  await client.send(new PutItemCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: okBody };
+};
