@@ -7,21 +7,18 @@ export class DeadlineExceededError extends Error {
 }
 
 /**
- * Runs `work` with a hard time budget: at the deadline its signal is aborted and the result rejects,
- * whether or not the work honours the signal (an SDK retry may be asleep in a back-off delay).
+ * Settles with `work`, or rejects at the deadline, whichever comes first, even while an SDK retry sleeps in
+ * a back-off delay. The work itself is not cancelled: each DynamoDB attempt has its own timeouts, and a write
+ * that lands after the answer is a duplicate for Tencent's retry. (An AbortSignal handed to the SDK would add
+ * listeners to every request for a case the timeouts already end.)
  */
-export const withDeadline = async <T>(deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-  const controller = new AbortController();
+export const withDeadline = async <T>(deadlineMs: number, work: Promise<T>): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new DeadlineExceededError(deadlineMs);
-      controller.abort(error);
-      reject(error);
-    }, deadlineMs);
+    timer = setTimeout(() => reject(new DeadlineExceededError(deadlineMs)), deadlineMs);
   });
   try {
-    return await Promise.race([work(controller.signal), expired]);
+    return await Promise.race([work, expired]);
   } finally {
     clearTimeout(timer);
   }

@@ -41,7 +41,7 @@ export const dynamoEventStore = ({
     return at === undefined ? {} : { expiresAt: { N: String(at) } };
   };
 
-  const putIfAbsent = async (item: Record<string, AttributeValue>, abortSignal: AbortSignal): Promise<boolean> => {
+  const putIfAbsent = async (item: Record<string, AttributeValue>): Promise<boolean> => {
     try {
       await client.send(
         new PutItemCommand({
@@ -49,7 +49,6 @@ export const dynamoEventStore = ({
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-        { abortSignal },
       );
       return true;
     } catch (error) {
@@ -63,19 +62,17 @@ export const dynamoEventStore = ({
    * item first, so a retry (which arrives later) finds the claim and writes to the same sort key.
    * If we crash between the two writes, the retry completes the event: nothing is lost.
    */
-  const claimedReceiveTime = async (event: GroupEvent, abortSignal: AbortSignal): Promise<number> => {
+  const claimedReceiveTime = async (event: GroupEvent): Promise<number> => {
     const key = { pk: { S: groupPartitionKey(event.groupId) }, sk: { S: untimedDeliverySortKey(event.deliveryId) } };
     const claimed = await putIfAbsent({
       ...key,
       deliveryId: { S: event.deliveryId },
       eventTime: { N: String(event.receivedAt) },
       ...expiryAttribute(event.receivedAt),
-    }, abortSignal);
+    });
     if (claimed) return event.receivedAt;
     try {
-      const existing = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }), {
-        abortSignal,
-      });
+      const existing = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
       const time = Number(existing.Item?.eventTime?.N);
       return Number.isSafeInteger(time) ? time : event.receivedAt;
     } catch (error) {
@@ -83,20 +80,20 @@ export const dynamoEventStore = ({
     }
   };
 
-  const record = async (event: GroupEvent, abortSignal: AbortSignal) => {
+  const record = async (event: GroupEvent) => {
     const [eventTime, source] =
       event.eventTime === undefined
-        ? [await claimedReceiveTime(event, abortSignal), EventTimeSource.Received]
+        ? [await claimedReceiveTime(event), EventTimeSource.Received]
         : [event.eventTime, EventTimeSource.Tencent];
     const item = eventItem(event, eventTime, source, expiresAt(event.receivedAt));
-    return { item, stored: await putIfAbsent(item, abortSignal) };
+    return { item, stored: await putIfAbsent(item) };
   };
 
   return {
     async recordEvent(event: GroupEvent): Promise<RecordResultName> {
       let recorded: Awaited<ReturnType<typeof record>>;
       try {
-        recorded = await withDeadline(deadlineMs, (abortSignal) => record(event, abortSignal));
+        recorded = await withDeadline(deadlineMs, record(event));
       } catch (error) {
         if (error instanceof DeadlineExceededError) {
           throw new EventStoreError(`DynamoDB did not answer within ${deadlineMs} ms`, { cause: error });

@@ -1,10 +1,8 @@
-/** One JSON line per state update that failed, or per stream batch; muted by LOG_LEVEL=silent like the webhook's. */
-export const logGroupState = (entry: Record<string, unknown> & { level: 'INFO' | 'ERROR' }): void => {
-  if (process.env.LOG_LEVEL === 'silent') return;
-  const line = JSON.stringify({ message: 'groupState', ...entry });
-  if (entry.level === 'ERROR') console.error(line);
-  else console.log(line);
-};
+import { writeLog } from './structuredLog.js';
+
+/** One JSON line per state update that failed, or per stream batch, in the webhook's log format. */
+export const logGroupState = ({ level, ...fields }: Record<string, unknown> & { level: 'INFO' | 'ERROR' }): void =>
+  writeLog(level, 'groupState', fields);
 
 export const describeError = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error);

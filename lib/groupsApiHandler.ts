@@ -4,6 +4,7 @@ import { GroupsApiError } from './groupsApiError.js';
 import { eventsQuery, groupIdParameter } from './groupsApiRequest.js';
 import { GroupStateStoreError } from './groupStateStoreError.js';
 import { describeError } from './groupStateLog.js';
+import { writeLog } from './structuredLog.js';
 
 export interface JsonResponse {
   statusCode: number;
@@ -47,7 +48,7 @@ export const createGroupsApiHandler =
     } catch (caught) {
       const error = toApiError(caught);
       if (error.httpStatus >= 500 && process.env.LOG_LEVEL !== 'silent') {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'groupsApi', error: error.code, detail: describeError(error.cause) }));
+        writeLog('ERROR', 'groupsApi', { error: error.code, detail: describeError(error.cause) });
       }
       return json(error.httpStatus, { error: error.code, message: error.message });
     }

@@ -1,8 +1,9 @@
 /**
  * JSON log lines shaped like Powertools Logger's (level, message, timestamp, service, cold_start,
  * function_request_id, xray_trace_id), so the same CloudWatch Logs Insights queries work. Written by hand:
- * Powertools Logger 2.35.0 would add 24 KB to the bundle and 7–15 ms to a cold start for these few fields
- * (measured; see the README's "Logs").
+ * Powertools Logger 2.35.0 would add 24 KB to the bundle and about 5 ms to a cold start for these few fields
+ * (measured; see the README's "Logs"). Like Powertools, it writes to the process's streams, not through
+ * `console`, which the Lambda runtime wraps: the line stays plain JSON and costs about half as much.
  */
 export const LogLevel = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, SILENT: 4 } as const;
 export type LogLevelName = Exclude<keyof typeof LogLevel, 'SILENT'>;
@@ -41,6 +42,5 @@ export const writeLog = (
     ...(env._X_AMZN_TRACE_ID === undefined ? {} : { xray_trace_id: env._X_AMZN_TRACE_ID }),
     ...fields,
   });
-  if (level === 'ERROR') console.error(line);
-  else console.log(line);
+  (level === 'ERROR' ? process.stderr : process.stdout).write(`${line}\n`);
 };

@@ -56,7 +56,9 @@ export const createWebhookHandler = ({ config, store, now = Date.now }: WebhookH
     );
   };
 
-  return middy<WebhookEvent, unknown, Error, Context, WebhookRequestState>()
+  // No early-timeout timer per request: the store answers within DYNAMO_DEADLINE_MS, long before Lambda's timeout,
+  // and an answer just before that timeout would reach Tencent long after its 2 s.
+  return middy<WebhookEvent, unknown, Error, Context, WebhookRequestState>({ timeoutEarlyInMillis: 0 })
     .use(tencentEnvelope(now))
     .use(verifyTencentCaller(config, now))
     .use(acknowledgeUnrecordedCommands(commandHandlers, now))

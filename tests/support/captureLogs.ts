@@ -8,13 +8,22 @@ export interface CapturedLogs {
   restore(): void;
 }
 
-/** Captures console output at LOG_LEVEL=DEBUG (tests run silent otherwise); call restore() in a finally. */
+/**
+ * Captures what the process writes to stdout and stderr, and through `console`, at LOG_LEVEL=DEBUG (tests
+ * run silent otherwise); call restore() in a finally.
+ */
 export const captureLogs = (): CapturedLogs => {
   const lines: string[] = [];
   const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-    vi.spyOn(console, method).mockImplementation(capture),
-  );
+  const captureWrite = (chunk: unknown): boolean => {
+    lines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+    return true;
+  };
+  const spies = [
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation(capture)),
+    vi.spyOn(process.stdout, 'write').mockImplementation(captureWrite),
+    vi.spyOn(process.stderr, 'write').mockImplementation(captureWrite),
+  ];
   vi.stubEnv('LOG_LEVEL', 'DEBUG');
   return {
     lines,

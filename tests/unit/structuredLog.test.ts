@@ -3,7 +3,10 @@ import { writeLog } from '../../lib/structuredLog.js';
 
 describe('writeLog', () => {
   const lines: string[] = [];
-  const capture = (line: string) => void lines.push(line);
+  const capture = (chunk: unknown): boolean => {
+    lines.push(String(chunk));
+    return true;
+  };
 
   afterEach(() => {
     lines.length = 0;
@@ -11,8 +14,8 @@ describe('writeLog', () => {
   });
 
   const writeEachLevel = (env: NodeJS.ProcessEnv) => {
-    vi.spyOn(console, 'log').mockImplementation(capture);
-    vi.spyOn(console, 'error').mockImplementation(capture);
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     for (const level of ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const) writeLog(level, 'webhook', {}, {}, env);
     return lines.map((line) => (JSON.parse(line) as { level: string }).level);
   };
@@ -27,16 +30,17 @@ describe('writeLog', () => {
     expect(writeEachLevel(env)).toEqual(levels);
   });
 
-  it('sends ERROR to stderr and the rest to stdout', () => {
-    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  it('writes one line each, ERROR to stderr and the rest to stdout', () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     writeLog('WARN', 'webhook', {}, {}, {});
     writeLog('ERROR', 'webhook', {}, {}, {});
     expect([out.mock.calls.length, err.mock.calls.length]).toEqual([1, 1]);
+    expect(lines.every((line) => line.endsWith('}\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
   });
 
   it('adds the X-Ray trace id Lambda sets, and the fields given', () => {
-    vi.spyOn(console, 'log').mockImplementation(capture);
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     writeLog('INFO', 'webhook', { outcome: 'recorded' }, { requestId: 'r-1' }, { _X_AMZN_TRACE_ID: 'Root=1-abc' });
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({
       service: 'tencent-chat-webhooks',
