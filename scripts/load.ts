@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type AttributeValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { EVENT_SORT_KEY_PREFIX } from '../lib/eventKey.js';
 import { localDynamoClient } from './localDynamoClient.js';
 import { type Answer, percentile, sendConcurrently } from './loadClient.js';
 import { type LoadRequest, loadMix } from './loadMix.js';
@@ -107,7 +108,8 @@ try {
   client.destroy();
 
   const storedPerGroup = new Map<string, number>();
-  for (const item of items) {
+  // Event items only: locally each group also has its state item (GROUP_STATE_UPDATES=inline).
+  for (const item of items.filter((candidate) => candidate.sk?.S?.startsWith(EVENT_SORT_KEY_PREFIX))) {
     const groupId = item.groupId?.S ?? '';
     if (groupId.includes(RUN_ID)) storedPerGroup.set(groupId, (storedPerGroup.get(groupId) ?? 0) + 1);
   }
