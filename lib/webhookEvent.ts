@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { LogContext } from './structuredLog.js';
 import type { ApiGatewayEvent } from './webhookQuery.js';
 
 /**
@@ -25,3 +26,8 @@ export const elapsedMs = (state: WebhookRequestState, now: () => number): number
 
 /** Every middleware of the webhook chain has this shape. */
 export type WebhookMiddleware = MiddlewareObj<WebhookEvent, unknown, Error, Context, WebhookRequestState>;
+
+/** The Lambda request id for the log line; the context is missing when the handler is called without one. */
+export const logContextOf = (request: { context?: Context | undefined }): LogContext => ({
+  requestId: request.context?.awsRequestId,
+});

@@ -1,6 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { okResponse } from '../tencentEnvelope.js';
-import { type WebhookMiddleware, elapsedMs } from '../webhookEvent.js';
+import { type WebhookMiddleware, elapsedMs, logContextOf } from '../webhookEvent.js';
 import { WebhookOutcome, logWebhookOutcome } from '../webhookOutcome.js';
 import { readWebhookQuery } from '../webhookQuery.js';
 
@@ -19,7 +18,7 @@ export const acknowledgeUnrecordedCommands = (
       outcome: WebhookOutcome.Ignored,
       command,
       durationMs: elapsedMs(request.internal, now),
-    }, { requestId: (request.context as Context | undefined)?.awsRequestId });
+    }, logContextOf(request));
     return okResponse();
   },
 });

@@ -1,9 +1,8 @@
-import type { Context } from 'aws-lambda';
 import { EventStoreError } from '../eventStoreError.js';
 import type { ReceiveResult } from '../receiveWebhook.js';
 import { replayRecordOf } from '../replayRecord.js';
 import { failResponse, okResponse } from '../tencentEnvelope.js';
-import { type WebhookMiddleware, elapsedMs } from '../webhookEvent.js';
+import { type WebhookMiddleware, elapsedMs, logContextOf } from '../webhookEvent.js';
 import { WebhookOutcome, logWebhookOutcome } from '../webhookOutcome.js';
 import { readWebhookQuery } from '../webhookQuery.js';
 import { WebhookRejectedError } from '../webhookRejectedError.js';
@@ -48,7 +47,7 @@ export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
         command: result.command,
         groupId: result.groupId,
         durationMs: elapsedMs(request.internal, now),
-      }, { requestId: (request.context as Context | undefined)?.awsRequestId });
+      }, logContextOf(request));
       request.response = okResponse();
     },
     onError: function tencentEnvelopeOnError(request) {
@@ -66,7 +65,7 @@ export const tencentEnvelope = (now: () => number): WebhookMiddleware => {
         detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
         durationMs: elapsedMs(request.internal, now),
         ...(replayable ? { replay: replayRecordOf(request.event, rawBody, receivedAt) } : {}),
-      }, { requestId: (request.context as Context | undefined)?.awsRequestId });
+      }, logContextOf(request));
       request.response = failResponse(rejection.httpStatus, rejection.errorCode, rejection.message);
     },
   };
