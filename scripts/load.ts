@@ -52,24 +52,11 @@ const httpPort = await freePort();
 const dynamo = spawn(process.execPath, [join(repositoryRoot, 'node_modules', 'dynalite', 'cli.js'), '--port', String(dynamoPort), '--createTableMs', '0', '--host', '127.0.0.1'], {
   stdio: ['ignore', 'pipe', 'pipe'],
 });
-await waitForOutput(dynamo, 'listening at', 10_000);
 const endpoint = `http://127.0.0.1:${dynamoPort}`;
-const server = spawn(process.execPath, [tsxCli, join('scripts', 'start-local.ts')], {
-  cwd: repositoryRoot,
-  env: {
-    ...process.env,
-    PORT: String(httpPort),
-    OFFLINE_LAMBDA_PORT: String(await freePort()),
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    SDK_APP_ID: LOCAL_SDK_APP_ID,
-    CALLBACK_TOKEN: TOKEN,
-    LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'ERROR',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+let server: ChildProcess | undefined;
 
 const stopAll = () => {
-  server.kill('SIGINT');
+  server?.kill('SIGINT');
   dynamo.kill('SIGTERM');
 };
 process.on('SIGINT', () => {
@@ -77,8 +64,22 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-if (process.env.LOAD_SERVER_LOG) server.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
 try {
+  await waitForOutput(dynamo, 'listening at', 10_000);
+  server = spawn(process.execPath, [tsxCli, join('scripts', 'start-local.ts')], {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      PORT: String(httpPort),
+      OFFLINE_LAMBDA_PORT: String(await freePort()),
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      SDK_APP_ID: LOCAL_SDK_APP_ID,
+      CALLBACK_TOKEN: TOKEN,
+      LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'ERROR',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (process.env.LOAD_SERVER_LOG) server.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   await waitForOutput(server, 'Server ready', 90_000);
   const send = (items: LoadRequest[]) =>
     sendConcurrently({
