@@ -9,6 +9,7 @@ import { refuseOversizedBody } from './middleware/refuseOversizedBody.js';
 import { refuseUnsafeBody } from './middleware/refuseUnsafeBody.js';
 import { tencentEnvelope } from './middleware/tencentEnvelope.js';
 import { verifyTencentCaller } from './middleware/verifyTencentCaller.js';
+import { isJsonObject } from './payloadFields.js';
 import type { ReceiverConfig } from './receiverConfig.js';
 import { receiveWebhook } from './receiveWebhook.js';
 import { resolveCommand } from './resolveCommand.js';
@@ -28,9 +29,6 @@ export type WebhookLambdaHandler = (event: ApiGatewayEvent, context: Context) =>
 
 /** `disableContentTypeCheck` (in the 6.4 middleware's code, missing from its typings): parse JSON whatever Content-Type says. */
 const jsonParserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
-
-const isJsonObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The one place the chain is composed. Order matters: the envelope wraps everything (first before,
