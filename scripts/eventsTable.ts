@@ -5,6 +5,8 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  type AttributeValue,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 
 /** The events table as serverless.yml declares it (the template test checks they agree). */
@@ -47,4 +49,16 @@ export const ensureEventsTable = async (client: DynamoDBClient, tableName: strin
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return created;
+};
+
+/** Every item of the table, page after page, read consistently (for checks after a run, not for production). */
+export const scanAllItems = async (client: DynamoDBClient, tableName: string): Promise<Record<string, AttributeValue>[]> => {
+  const items: Record<string, AttributeValue>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
 };

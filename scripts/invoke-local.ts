@@ -6,10 +6,7 @@ import './quietNodeVersionWarning.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { GroupStateUpdates } from '../lib/groupStateUpdates.js';
-import { LOCAL_CREDENTIALS } from './localDynamoClient.js';
-import { openLocalDynamo } from './localDynamo.js';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME } from './localSettings.js';
+import { openLocalDynamo, useLocalFunctionEnvironment } from './localDynamo.js';
 
 const eventFile = process.argv[2];
 if (!eventFile) {
@@ -19,16 +16,7 @@ if (!eventFile) {
 const event: unknown = JSON.parse(readFileSync(resolve(eventFile), 'utf8'));
 
 const dynamo = await openLocalDynamo({ listenOnDefaultPort: false });
-Object.assign(process.env, {
-  AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey,
-  AWS_REGION: process.env.AWS_REGION ?? 'local',
-  SDK_APP_ID: process.env.SDK_APP_ID ?? LOCAL_SDK_APP_ID,
-  TABLE_NAME: process.env.TABLE_NAME ?? LOCAL_TABLE_NAME,
-  // No streams locally: the webhook updates the group's state itself, as under npm start.
-  GROUP_STATE_UPDATES: process.env.GROUP_STATE_UPDATES ?? GroupStateUpdates.Inline,
-  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-});
+useLocalFunctionEnvironment(dynamo.endpoint);
 
 // Imported only now: the function reads its settings once, at load, like a Lambda cold start.
 const { handler } = await import('../functions/webhook.js');

@@ -6,16 +6,17 @@
  * bound the run.
  */
 import './quietNodeVersionWarning.js';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { type AttributeValue, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { EVENT_SORT_KEY_PREFIX } from '../lib/eventKey.js';
+import { scanAllItems } from './eventsTable.js';
+import { freePort } from './freePort.js';
 import { localDynamoClient } from './localDynamoClient.js';
+import { type LocalServer, startLocalServer, waitForOutput } from './localServerProcess.js';
 import { type Answer, percentile, sendConcurrently } from './loadClient.js';
 import { type LoadRequest, loadMix } from './loadMix.js';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from './localSettings.js';
+import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot } from './localSettings.js';
 
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 3_000);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 20);
@@ -23,40 +24,15 @@ const TOKEN = `load-token-${randomUUID()}`;
 const RUN_ID = randomUUID().slice(0, 8);
 const OK_BODY = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-
-const waitForOutput = (child: ChildProcess, text: string, timeoutMs: number): Promise<void> =>
-  new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no "${text}" in ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-
 const dynamoPort = await freePort();
-const httpPort = await freePort();
 const dynamo = spawn(process.execPath, [join(repositoryRoot, 'node_modules', 'dynalite', 'cli.js'), '--port', String(dynamoPort), '--createTableMs', '0', '--host', '127.0.0.1'], {
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 const endpoint = `http://127.0.0.1:${dynamoPort}`;
-let server: ChildProcess | undefined;
+let server: LocalServer | undefined;
 
 const stopAll = () => {
-  server?.kill('SIGINT');
+  server?.child.kill('SIGINT');
   dynamo.kill('SIGTERM');
 };
 process.on('SIGINT', () => {
@@ -66,24 +42,17 @@ process.on('SIGINT', () => {
 
 try {
   await waitForOutput(dynamo, 'listening at', 10_000);
-  server = spawn(process.execPath, [tsxCli, join('scripts', 'start-local.ts')], {
-    cwd: repositoryRoot,
-    env: {
-      ...process.env,
-      PORT: String(httpPort),
-      OFFLINE_LAMBDA_PORT: String(await freePort()),
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      SDK_APP_ID: LOCAL_SDK_APP_ID,
-      CALLBACK_TOKEN: TOKEN,
-      LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'ERROR',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  server = await startLocalServer({
+    ...process.env,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    SDK_APP_ID: LOCAL_SDK_APP_ID,
+    CALLBACK_TOKEN: TOKEN,
+    LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'ERROR',
   });
-  if (process.env.LOAD_SERVER_LOG) server.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  await waitForOutput(server, 'Server ready', 90_000);
+  const origin = `http://127.0.0.1:${server.port}`;
   const send = (items: LoadRequest[]) =>
     sendConcurrently({
-      origin: `http://127.0.0.1:${httpPort}`,
+      origin,
       items,
       connections: CONNECTIONS,
       toRequest: (item) => ({ path: item.path(Date.now()), body: item.body }),
@@ -99,13 +68,7 @@ try {
   const latencies = measuredAnswers.map((answer) => answer.latencyMs);
 
   const client = localDynamoClient(endpoint);
-  const items: Record<string, AttributeValue>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page: ScanCommandOutput = await client.send(new ScanCommand({ TableName: LOCAL_TABLE_NAME, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items = await scanAllItems(client, LOCAL_TABLE_NAME);
   client.destroy();
 
   const storedPerGroup = new Map<string, number>();
@@ -152,5 +115,6 @@ try {
   console.log(ok ? 'PASS' : 'FAIL');
   process.exitCode = ok ? 0 : 1;
 } finally {
+  if (process.env.LOAD_SERVER_LOG) process.stderr.write(server?.output() ?? '');
   stopAll();
 }

@@ -1,7 +1,14 @@
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo.js';
 import { ensureEventsTable } from './eventsTable.js';
-import { dynamoAnswersAt, localDynamoClient } from './localDynamoClient.js';
-import { DEFAULT_LOCAL_DYNAMODB_PORT, LOCAL_TABLE_NAME, localDataPath, portFrom } from './localSettings.js';
+import { GroupStateUpdates } from '../lib/groupStateUpdates.js';
+import { LOCAL_CREDENTIALS, dynamoAnswersAt, localDynamoClient } from './localDynamoClient.js';
+import {
+  DEFAULT_LOCAL_DYNAMODB_PORT,
+  LOCAL_SDK_APP_ID,
+  LOCAL_TABLE_NAME,
+  localDataPath,
+  portFrom,
+} from './localSettings.js';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -63,4 +70,21 @@ const ensureTableQuietly = async (endpoint: string, tableName: string): Promise<
   } catch (error) {
     console.warn(`Could not check table ${tableName} at ${endpoint}: ${(error as Error).message}`);
   }
+};
+
+/**
+ * Gives this process the environment the function has under `npm start`, on the DynamoDB at `endpoint`:
+ * local credentials, the sample events' SdkAppid, the local table, inline group-state updates (dynalite has
+ * no streams). What the shell already sets wins, except the endpoint.
+ */
+export const useLocalFunctionEnvironment = (endpoint: string): void => {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_REGION: process.env.AWS_REGION ?? 'local',
+    SDK_APP_ID: process.env.SDK_APP_ID ?? LOCAL_SDK_APP_ID,
+    TABLE_NAME: process.env.TABLE_NAME ?? LOCAL_TABLE_NAME,
+    GROUP_STATE_UPDATES: process.env.GROUP_STATE_UPDATES ?? GroupStateUpdates.Inline,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+  });
 };

@@ -16,9 +16,7 @@ import { dynamoEventStore } from '../lib/dynamoEventStore.js';
 import { readReceiverConfig } from '../lib/receiverConfig.js';
 import type { TencentEnvelope } from '../lib/tencentEnvelope.js';
 import { createWebhookHandler } from '../lib/webhookHandler.js';
-import { LOCAL_CREDENTIALS } from './localDynamoClient.js';
-import { openLocalDynamo } from './localDynamo.js';
-import { LOCAL_SDK_APP_ID } from './localSettings.js';
+import { openLocalDynamo, useLocalFunctionEnvironment } from './localDynamo.js';
 import { replayEvent, replayRecordInLine } from './replayLog.js';
 
 /** Replays are not on Tencent's clock: give DynamoDB time. */
@@ -43,13 +41,8 @@ const records = files
 
 const local = toAws ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
 if (local) {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? LOCAL_CREDENTIALS.secretAccessKey,
-    SDK_APP_ID: process.env.SDK_APP_ID ?? LOCAL_SDK_APP_ID,
-    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
-    IS_LOCAL: 'true',
-  });
+  useLocalFunctionEnvironment(local.endpoint);
+  process.env.IS_LOCAL = 'true';
 }
 const config = { ...readReceiverConfig(), callbackToken: undefined, callbackTokenNext: undefined };
 const client = createDynamoClient();

@@ -10,7 +10,7 @@ import { type CapturedLogs, captureLogs } from '../support/captureLogs.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { type FaultyDynamo, failingDynamo, silentDynamo } from '../support/faultyDynamo.js';
-import { freePort } from '../support/freePort.js';
+import { freePort } from '../../scripts/freePort.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/embeddedDynamo.js';
-import { ensureEventsTable } from '../../scripts/eventsTable.js';
+import { ensureEventsTable, scanAllItems } from '../../scripts/eventsTable.js';
 import { localDynamoClient } from '../../scripts/localDynamoClient.js';
 
 export interface TestTable {
@@ -25,16 +25,7 @@ export const startTestTable = async (): Promise<TestTable> => {
       await ensureEventsTable(client, tableName);
       return tableName;
     },
-    async scan(tableName) {
-      const items: Record<string, AttributeValue>[] = [];
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      return items;
-    },
+    scan: (tableName) => scanAllItems(client, tableName),
     async close() {
       client.destroy();
       await dynamo.close();
