@@ -1,30 +1,18 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
-import { dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
-import { applyRecordedItemInline } from '../../lib/inlineGroupState.js';
-import { createWebhookHandler } from '../../lib/webhookHandler.js';
 import { ensureEventsTable } from '../../scripts/eventsTable.js';
 import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
-import { testConfig } from '../support/testConfig.js';
 
 let table: TestTable;
 let deployedTable: string;
 
 const record = async (tableName: string) => {
-  const webhook = createWebhookHandler({
-    config: testConfig({ tableName }),
-    store: dynamoEventStore({
-      client: table.client,
-      tableName,
-      onRecorded: applyRecordedItemInline(dynamoGroupStateStore({ client: table.client, tableName })),
-    }),
-  });
-  await invokeHandler(webhook, tencentEvent());
+  await invokeHandler(inlineStateWebhook(table.client, tableName), tencentEvent());
 };
 
 beforeAll(async () => {

@@ -6,9 +6,8 @@ import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
 import { dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
 import { dynamoGroupReader } from '../../lib/groupReader.js';
 import { GroupsRoute, createGroupsApiHandler } from '../../lib/groupsApiHandler.js';
-import { applyRecordedItemInline } from '../../lib/inlineGroupState.js';
-import { createWebhookHandler } from '../../lib/webhookHandler.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
@@ -39,14 +38,7 @@ const call = async (event: APIGatewayProxyEventV2) => {
 beforeAll(async () => {
   table = await startTestTable();
   tableName = await table.createTable();
-  const webhook = createWebhookHandler({
-    config: testConfig({ tableName }),
-    store: dynamoEventStore({
-      client: table.client,
-      tableName,
-      onRecorded: applyRecordedItemInline(dynamoGroupStateStore({ client: table.client, tableName })),
-    }),
-  });
+  const webhook = inlineStateWebhook(table.client, tableName);
   // Five group-full events and one attribute change, delivered newest first.
   for (let index = 4; index >= 0; index -= 1) {
     await invokeHandler(webhook, tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: GROUP_ID, EventTime: String(1000 + index) } }));

@@ -1,0 +1,17 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
+import { dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
+import { applyRecordedItemInline } from '../../lib/inlineGroupState.js';
+import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhookHandler.js';
+import { testConfig } from './testConfig.js';
+
+/** The webhook as `npm start` runs it: each recorded event also updates its group's state (inline mode). */
+export const inlineStateWebhook = (client: DynamoDBClient, tableName: string): WebhookLambdaHandler =>
+  createWebhookHandler({
+    config: testConfig({ tableName }),
+    store: dynamoEventStore({
+      client,
+      tableName,
+      onRecorded: applyRecordedItemInline(dynamoGroupStateStore({ client, tableName })),
+    }),
+  });
