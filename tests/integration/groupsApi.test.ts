@@ -2,15 +2,12 @@ import { DynamoDBClient, QueryCommand, GetItemCommand, ProvisionedThroughputExce
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
-import { dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
 import { dynamoGroupReader } from '../../lib/groupReader.js';
 import { GroupsRoute, createGroupsApiHandler } from '../../lib/groupsApiHandler.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
-import { testConfig } from '../support/testConfig.js';
 
 const GROUP_ID = '@TGS#2J4SZEAEL';
 let table: TestTable;
