@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockEventCreator } from 'aws-lambda-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
 import type { ReceiverConfig } from '../../lib/receiverConfig.js';
 import { RejectionReason } from '../../lib/rejectionReasons.js';

@@ -5,7 +5,6 @@ import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
 import type { EventStore } from '../../lib/eventStore.js';
 import type { GroupEvent } from '../../lib/groupEvent.js';
 import { RejectionReason } from '../../lib/rejectionReasons.js';
-import type { TencentEnvelope } from '../../lib/tencentEnvelope.js';
 import { createWebhookHandler } from '../../lib/webhookHandler.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
