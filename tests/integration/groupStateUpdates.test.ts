@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type GroupStateStore, dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
 import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
 import { groupStateFromItem } from '../../lib/groupStateItem.js';
@@ -9,7 +9,7 @@ import { createGroupStateStreamHandler } from '../../lib/groupStateStreamHandler
 import { GroupStateStoreError } from '../../lib/groupStateStoreError.js';
 import { applyRecordedItemInline } from '../../lib/inlineGroupState.js';
 import { createWebhookHandler } from '../../lib/webhookHandler.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
@@ -17,24 +17,13 @@ import { testConfig } from '../support/testConfig.js';
 const NOW = 1_763_800_000_000;
 const GROUP_ID = '@TGS#2J4SZEAEL';
 
-let table: TestTable;
-let tableName: string;
-
-beforeAll(async () => {
-  table = await startTestTable();
-});
-afterAll(async () => {
-  await table.close();
-});
-beforeEach(async () => {
-  tableName = await table.createTable();
-});
+const table = useFreshTablePerTest();
 
 const stateOf = async (groupId: string) => {
-  const item = (await table.scan(tableName)).find((candidate) => candidate.pk?.S === `GROUP#${groupId}` && candidate.sk?.S === 'STATE');
+  const item = (await table.scan()).find((candidate) => candidate.pk?.S === `GROUP#${groupId}` && candidate.sk?.S === 'STATE');
   return item === undefined ? undefined : groupStateFromItem(item);
 };
-const eventItems = async () => (await table.scan(tableName)).filter((item) => item.sk?.S?.startsWith('EVENT#'));
+const eventItems = async () => (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
 
 const attrChanged = (optionType: string, attributes: Record<string, string>, eventTime: string) =>
   tencentEvent({
@@ -61,14 +50,14 @@ describe('GROUP_STATE_UPDATES', () => {
 describe('inline updates: the webhook applies the state right after recording', () => {
   const receiver = (stateStore: GroupStateStore) =>
     createWebhookHandler({
-      config: testConfig({ tableName }),
-      store: dynamoEventStore({ client: table.client, tableName, onRecorded: applyRecordedItemInline(stateStore) }),
+      config: testConfig({ tableName: table.tableName }),
+      store: dynamoEventStore({ client: table.client, tableName: table.tableName, onRecorded: applyRecordedItemInline(stateStore) }),
       now: () => NOW,
     });
 
   it('derives the state from recorded events, late and repeated ones included', async () => {
     // Prepare
-    const handler = receiver(dynamoGroupStateStore({ client: table.client, tableName }));
+    const handler = receiver(dynamoGroupStateStore({ client: table.client, tableName: table.tableName }));
 
     // Act: a set, then an older modify arriving late, then the set again (a Tencent retry)
     await invokeHandler(handler, attrChanged('set', { level: '1' }, '2000'));
@@ -112,7 +101,7 @@ describe('stream updates: the groupState function', () => {
   });
 
   const recordWithoutState = async (events: ReturnType<typeof tencentEvent>[]) => {
-    const handler = createWebhookHandler({ config: testConfig({ tableName }), store: dynamoEventStore({ client: table.client, tableName }), now: () => NOW });
+    const handler = createWebhookHandler({ config: testConfig({ tableName: table.tableName }), store: dynamoEventStore({ client: table.client, tableName: table.tableName }), now: () => NOW });
     for (const event of events) await invokeHandler(handler, event);
     return eventItems();
   };
@@ -125,13 +114,13 @@ describe('stream updates: the groupState function', () => {
       tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: GROUP_ID, EventTime: '2500' } }),
     ]);
     expect(await stateOf(GROUP_ID)).toBeUndefined();
-    const handler = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName }) });
+    const handler = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName: table.tableName }) });
     const records = items.map((item, index) => insertRecord(item, index + 1));
 
     // Act: the batch, then the same batch again (at-least-once), then a record of the state item itself
     const first = await handler({ Records: records } satisfies DynamoDBStreamEvent);
     const again = await handler({ Records: [...records].reverse() });
-    const stateItem = (await table.scan(tableName)).find((item) => item.sk?.S === 'STATE');
+    const stateItem = (await table.scan()).find((item) => item.sk?.S === 'STATE');
     const ignored = await handler({ Records: [{ ...insertRecord(stateItem ?? {}, 9), eventName: 'MODIFY' }] });
 
     // Assess

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
 import { InputLimit } from '../../lib/inputLimits.js';
 import { RejectionReason, type RejectionReasonName } from '../../lib/rejectionReasons.js';
 import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhookHandler.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
 
 /** Hostile or oversized input: a 4xx FAIL envelope, nothing recorded; the largest accepted body is storable. */
-let table: TestTable;
-let tableName: string;
-
-beforeAll(async () => {
-  table = await startTestTable();
-});
-afterAll(async () => {
-  await table.close();
-});
-beforeEach(async () => {
-  tableName = await table.createTable();
-});
+const table = useFreshTablePerTest();
 
 const receiver = (): WebhookLambdaHandler =>
-  createWebhookHandler({ config: testConfig({ tableName }), store: dynamoEventStore({ client: table.client, tableName }) });
+  createWebhookHandler({ config: testConfig({ tableName: table.tableName }), store: dynamoEventStore({ client: table.client, tableName: table.tableName }) });
 
 const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
 const ATTR_CHANGED = 'Group.CallbackAfterGroupAttrChanged';
@@ -47,7 +36,7 @@ const expectRefused = async (request: TencentRequestOptions, reason: RejectionRe
     envelope: { ActionStatus: 'FAIL', ErrorCode: RejectionReason[reason].errorCode, ErrorInfo: expect.any(String) },
   });
   expect(answer.envelope.ErrorInfo).not.toMatch(/\n\s+at |\.ts:|node_modules/);
-  expect(await table.scan(tableName)).toEqual([]);
+  expect(await table.scan()).toEqual([]);
   return answer.envelope.ErrorInfo;
 };
 
@@ -58,7 +47,7 @@ describe('body size', () => {
     expect((await invokeHandler(receiver(), tencentEvent({ command: DESTROYED, rawBody }))).statusCode).toBe(200);
     const base64Body = rawBody.replace('"EventTime":1', '"EventTime":2');
     expect((await invokeHandler(receiver(), tencentEvent({ command: DESTROYED, rawBody: base64Body, base64: true }))).statusCode).toBe(200);
-    const items = await table.scan(tableName);
+    const items = await table.scan();
     expect(items).toHaveLength(2);
     expect(items.map((item) => item.body?.S)).toContain(rawBody);
   });
@@ -76,7 +65,7 @@ describe('nesting depth', () => {
   it(`accepts a body ${InputLimit.nestingDepth} levels deep and stores it as sent`, async () => {
     const body = { GroupId: '@TGS#DEEP', EventTime: 1, Extra: nested(InputLimit.nestingDepth - 1) };
     expect((await invokeHandler(receiver(), tencentEvent({ body }))).statusCode).toBe(200);
-    expect((await table.scan(tableName))[0]?.body?.S).toBe(JSON.stringify(body));
+    expect((await table.scan())[0]?.body?.S).toBe(JSON.stringify(body));
   });
 
   it('refuses one level deeper, and a body nested 90,000 deep without overflowing the stack', async () => {
@@ -103,7 +92,7 @@ describe('field lengths', () => {
 
   it(`accepts a GroupId of ${InputLimit.groupIdLength} characters and refuses a longer one`, async () => {
     expect((await invokeHandler(receiver(), tencentEvent({ body: { GroupId: groupId(InputLimit.groupIdLength), EventTime: 1 } }))).statusCode).toBe(200);
-    tableName = await table.createTable();
+    await table.replaceTable();
     await expectRefused({ body: { GroupId: groupId(InputLimit.groupIdLength + 1), EventTime: 1 } }, 'GroupIdInvalid');
   });
 

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockEventCreator } from 'aws-lambda-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
 import type { ReceiverConfig } from '../../lib/receiverConfig.js';
 import { RejectionReason } from '../../lib/rejectionReasons.js';
 import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhookHandler.js';
 import { repositoryRoot } from '../../scripts/localSettings.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { captureLogs } from '../support/captureLogs.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
@@ -18,27 +18,16 @@ import { testConfig } from '../support/testConfig.js';
 const NOW = 1_763_800_000_000;
 const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
 
-let table: TestTable;
-let tableName: string;
-
-beforeAll(async () => {
-  table = await startTestTable();
-});
-afterAll(async () => {
-  await table.close();
-});
-beforeEach(async () => {
-  tableName = await table.createTable();
-});
+const table = useFreshTablePerTest();
 
 const receiver = (overrides: Partial<ReceiverConfig> = {}, client: DynamoDBClient = table.client): WebhookLambdaHandler =>
   createWebhookHandler({
-    config: testConfig({ tableName, ...overrides }),
-    store: dynamoEventStore({ client, tableName }),
+    config: testConfig({ tableName: table.tableName, ...overrides }),
+    store: dynamoEventStore({ client, tableName: table.tableName }),
     now: () => NOW,
   });
 
-const eventItems = async () => (await table.scan(tableName)).filter((item) => item.sk?.S?.startsWith('EVENT#'));
+const eventItems = async () => (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
 const text = (value: AttributeValue | undefined) => value?.S;
 
 const sampleEvent = (file: string) => JSON.parse(readFileSync(join(repositoryRoot, 'events', file), 'utf8'));
@@ -189,8 +178,8 @@ describe('idempotency', () => {
     const body = { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g' };
     let now = NOW;
     const handler = createWebhookHandler({
-      config: testConfig({ tableName }),
-      store: dynamoEventStore({ client: table.client, tableName }),
+      config: testConfig({ tableName: table.tableName }),
+      store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
       now: () => now,
     });
     await invokeHandler(handler, tencentEvent({ body }));
@@ -252,7 +241,7 @@ describe('rejections record nothing', () => {
       contentType: 'application/json',
       envelope: { ActionStatus: 'FAIL', ErrorCode: RejectionReason[reason].errorCode, ErrorInfo: expect.any(String) },
     });
-    expect(await table.scan(tableName)).toEqual([]);
+    expect(await table.scan()).toEqual([]);
   });
 
   it.each([
@@ -268,14 +257,14 @@ describe('rejections record nothing', () => {
     expect(answer.statusCode).toBe(RejectionReason[reason].httpStatus);
     expect(answer.envelope.ErrorCode).toBe(RejectionReason[reason].errorCode);
     expect(answer.envelope.ActionStatus).toBe('FAIL');
-    expect(await table.scan(tableName)).toEqual([]);
+    expect(await table.scan()).toEqual([]);
   });
 
   it('refuses everything, storing nothing, when SDK_APP_ID is not configured', async () => {
     const answer = await invokeHandler(receiver({ sdkAppId: '' }), tencentEvent());
     expect(answer.statusCode).toBe(500);
     expect(answer.envelope.ErrorCode).toBe(RejectionReason.NotConfigured.errorCode);
-    expect(await table.scan(tableName)).toEqual([]);
+    expect(await table.scan()).toEqual([]);
   });
 });
 
@@ -290,7 +279,7 @@ describe('commands this receiver does not record', () => {
           envelope: OK,
         });
       }
-      expect(await table.scan(tableName)).toEqual([]);
+      expect(await table.scan()).toEqual([]);
     },
   );
 
@@ -302,7 +291,7 @@ describe('commands this receiver does not record', () => {
   it('is answered OK when only the body names it', async () => {
     const event = tencentEvent({ query: { CallbackCommand: undefined }, body: { CallbackCommand: 'Group.CallbackAfterSendMsg', GroupId: 'g' } });
     expect((await invokeHandler(receiver(), event)).envelope).toEqual(OK);
-    expect(await table.scan(tableName)).toEqual([]);
+    expect(await table.scan()).toEqual([]);
   });
 });
 
@@ -322,7 +311,7 @@ describe('with a callback token', () => {
     const answer = await invokeHandler(withToken(), tencentEvent({ query }));
     expect(answer.statusCode).toBe(RejectionReason[reason].httpStatus);
     expect(answer.envelope.ErrorCode).toBe(RejectionReason[reason].errorCode);
-    expect(await table.scan(tableName)).toEqual([]);
+    expect(await table.scan()).toEqual([]);
   });
 
   it('never writes either token, or a Sign, to an answer, a log line or an item', async () => {
@@ -344,7 +333,7 @@ describe('with a callback token', () => {
       expect(answers.map((answer) => answer.statusCode)).toEqual([401, 200, 200, 403, 403, 403, 403]);
       expect(logs.lines.length).toBeGreaterThanOrEqual(answers.length);
       const signs = queries.flatMap((query) => ('Sign' in query ? [query.Sign] : []));
-      const items = JSON.stringify(await table.scan(tableName));
+      const items = JSON.stringify(await table.scan());
       for (const output of [...logs.lines, ...answers.map((answer) => JSON.stringify(answer)), items]) {
         expect(output).not.toContain(TEST_TOKEN);
         expect(output).not.toContain(nextToken);
@@ -400,7 +389,7 @@ describe('when storage fails', () => {
 
   it('answers 500 InternalError, never a thrown error, for an unexpected failure', async () => {
     const handler = createWebhookHandler({
-      config: testConfig({ tableName }),
+      config: testConfig({ tableName: table.tableName }),
       store: { recordEvent: () => Promise.reject(new TypeError('boom')) },
     });
     const answer = await invokeHandler(handler, tencentEvent());

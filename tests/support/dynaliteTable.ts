@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/embeddedDynamo.js';
 import { ensureEventsTable, scanAllItems } from '../../scripts/eventsTable.js';
 import { localDynamoClient } from '../../scripts/localDynamoClient.js';
@@ -29,6 +30,54 @@ export const startTestTable = async (): Promise<TestTable> => {
     async close() {
       client.destroy();
       await dynamo.close();
+    },
+  };
+};
+
+export interface FreshTable {
+  client: DynamoDBClient;
+  /** The current test's table. */
+  tableName: string;
+  /** Every item of the current test's table. */
+  scan(): Promise<Record<string, AttributeValue>[]>;
+  /** Replaces the current table with a new, empty one, mid-test. */
+  replaceTable(): Promise<void>;
+}
+
+/**
+ * For a test file: one dynalite for the whole file (started and stopped by its hooks) and a new, empty table
+ * before each test. Read the fields inside tests and hooks, not at the file's top level.
+ */
+export const useFreshTablePerTest = (): FreshTable => {
+  let testTable: TestTable | undefined;
+  let tableName: string | undefined;
+  const started = (): TestTable => {
+    if (testTable === undefined) throw new Error('the test table is used before its beforeAll hook ran');
+    return testTable;
+  };
+  beforeAll(async () => {
+    testTable = await startTestTable();
+  });
+  afterAll(async () => {
+    await testTable?.close();
+  });
+  beforeEach(async () => {
+    tableName = await started().createTable();
+  });
+  const current = (): string => {
+    if (tableName === undefined) throw new Error('the test table is used outside a test');
+    return tableName;
+  };
+  return {
+    get client() {
+      return started().client;
+    },
+    get tableName() {
+      return current();
+    },
+    scan: () => started().scan(current()),
+    async replaceTable() {
+      tableName = await started().createTable();
     },
   };
 };
