@@ -1,9 +1,9 @@
-import { createDynamoClient } from '../lib/dynamoClient.js';
-import { dynamoGroupStateStore } from '../lib/dynamoGroupStateStore.js';
-import { createGroupStateStreamHandler } from '../lib/groupStateStreamHandler.js';
-import { readReceiverConfig } from '../lib/receiverConfig.js';
+import { readTableName } from '../lib/config.js';
+import { createDynamoClient } from '../lib/dynamo/client.js';
+import { dynamoGroupStateStore } from '../lib/groupState/dynamoGroupStateStore.js';
+import { createGroupStateStreamHandler } from '../lib/groupState/streamHandler.js';
 
 /** DynamoDB stream of the events table → each group's state item (GROUP_STATE_UPDATES=stream, the AWS default). */
 export const handler = createGroupStateStreamHandler({
-  store: dynamoGroupStateStore({ client: createDynamoClient(), tableName: readReceiverConfig().tableName }),
+  store: dynamoGroupStateStore({ client: createDynamoClient(), tableName: readTableName() }),
 });

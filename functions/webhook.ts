@@ -1,12 +1,11 @@
-import { createDynamoClient } from '../lib/dynamoClient.js';
-import { dynamoEventStore } from '../lib/dynamoEventStore.js';
-import { dynamoGroupStateStore } from '../lib/dynamoGroupStateStore.js';
-import { GroupStateUpdates, readGroupStateUpdates } from '../lib/groupStateUpdates.js';
-import { applyRecordedItemInline } from '../lib/inlineGroupState.js';
-import { readReceiverConfig } from '../lib/receiverConfig.js';
-import { createWebhookHandler } from '../lib/webhookHandler.js';
+import { GroupStateUpdates, readGroupStateUpdates, readWebhookConfig } from '../lib/config.js';
+import { createDynamoClient } from '../lib/dynamo/client.js';
+import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
+import { dynamoGroupStateStore } from '../lib/groupState/dynamoGroupStateStore.js';
+import { applyRecordedItemInline } from '../lib/groupState/inlineUpdates.js';
+import { createWebhookHandler } from '../lib/webhook/handler.js';
 
-const config = readReceiverConfig();
+const config = readWebhookConfig();
 const client = createDynamoClient();
 
 /** POST /webhook: Tencent Cloud Chat group webhooks. Client and config are created once per cold start. */

@@ -4,7 +4,7 @@
  * and compares bundle size, cold load, first and warm invocations against a local DynamoDB.
  * Prints a table, writes bench-results.json, and exits non-zero when a budget is exceeded.
  */
-import './quietNodeVersionWarning.js';
+import './local/quietNodeVersionWarning.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +25,9 @@ import { spawnProbe } from './bench/probeProcess.js';
 import { resultsTable } from './bench/resultsTable.js';
 import { serverlessEsbuildOptions } from './bench/serverlessEsbuildOptions.js';
 import { median } from './bench/statistics.js';
-import { ensureEventsTable } from './eventsTable.js';
-import { localDynamoClient } from './localDynamoClient.js';
-import { repositoryRoot } from './localSettings.js';
+import { ensureEventsTable } from './local/eventsTable.js';
+import { localDynamoClient } from './local/localDynamoClient.js';
+import { repositoryRoot } from './local/localSettings.js';
 
 const benchSource = (file: string) => join(repositoryRoot, 'scripts', 'bench', file);
 const PROBES = {

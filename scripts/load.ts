@@ -5,18 +5,18 @@
  * every request is answered, none with a 5xx. LOAD_REQUESTS (default 3000) and LOAD_CONNECTIONS (default 20)
  * bound the run.
  */
-import './quietNodeVersionWarning.js';
+import './local/quietNodeVersionWarning.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { EVENT_SORT_KEY_PREFIX } from '../lib/eventKey.js';
-import { scanAllItems } from './eventsTable.js';
-import { freePort } from './freePort.js';
-import { localDynamoClient } from './localDynamoClient.js';
-import { type LocalServer, startLocalServer, waitForOutput } from './localServerProcess.js';
-import { type Answer, percentile, sendConcurrently } from './loadClient.js';
-import { type LoadRequest, loadMix } from './loadMix.js';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot } from './localSettings.js';
+import { EVENT_SORT_KEY_PREFIX } from '../lib/eventStore/keys.js';
+import { scanAllItems } from './local/eventsTable.js';
+import { freePort } from './local/freePort.js';
+import { localDynamoClient } from './local/localDynamoClient.js';
+import { type LocalServer, startLocalServer, waitForOutput } from './local/localServerProcess.js';
+import { type Answer, percentile, sendConcurrently } from './load/loadClient.js';
+import { type LoadRequest, loadMix } from './load/loadMix.js';
+import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot } from './local/localSettings.js';
 
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 3_000);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 20);

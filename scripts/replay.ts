@@ -8,16 +8,16 @@
  * Local store by default (as `npm run invoke` finds it). `--aws` writes to the deployed table instead,
  * with the usual AWS credentials and TABLE_NAME, SDK_APP_ID and AWS_REGION set.
  */
-import './quietNodeVersionWarning.js';
+import './local/quietNodeVersionWarning.js';
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
-import { createDynamoClient } from '../lib/dynamoClient.js';
-import { dynamoEventStore } from '../lib/dynamoEventStore.js';
-import { readReceiverConfig } from '../lib/receiverConfig.js';
-import type { TencentEnvelope } from '../lib/tencentEnvelope.js';
-import { createWebhookHandler } from '../lib/webhookHandler.js';
-import { openLocalDynamo, useLocalFunctionEnvironment } from './localDynamo.js';
-import { replayEvent, replayRecordInLine } from './replayLog.js';
+import { createDynamoClient } from '../lib/dynamo/client.js';
+import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
+import { readWebhookConfig } from '../lib/config.js';
+import type { TencentEnvelope } from '../lib/webhook/tencentAnswer.js';
+import { createWebhookHandler } from '../lib/webhook/handler.js';
+import { openLocalDynamo, useLocalFunctionEnvironment } from './local/localDynamo.js';
+import { replayEvent, replayRecordInLine } from './replay/replayLog.js';
 
 /** Replays are not on Tencent's clock: give DynamoDB time. */
 const REPLAY_DEADLINE_MS = 10_000;
@@ -44,7 +44,7 @@ if (local) {
   useLocalFunctionEnvironment(local.endpoint);
   process.env.IS_LOCAL = 'true';
 }
-const config = { ...readReceiverConfig(), callbackToken: undefined, callbackTokenNext: undefined };
+const config = { ...readWebhookConfig(), callbackToken: undefined, callbackTokenNext: undefined };
 const client = createDynamoClient();
 const store = dynamoEventStore({
   client,

@@ -8,9 +8,9 @@
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDynamoClient } from '../../lib/dynamoClient.js';
-import { EventTimeSource, eventItem } from '../../lib/eventItem.js';
-import type { EventFieldValue } from '../../lib/groupEvent.js';
+import { createDynamoClient } from '../../lib/dynamo/client.js';
+import { EventTimeSource, eventItem } from '../../lib/eventStore/eventItem.js';
+import type { StorableValue } from '../../lib/dynamo/attributeValue.js';
 
 const client = createDynamoClient();
 const tableName = process.env.TABLE_NAME;
@@ -20,7 +20,7 @@ interface UncheckedBody {
   CallbackCommand: string;
   GroupId: string;
   EventTime: string;
-  [field: string]: EventFieldValue;
+  [field: string]: StorableValue;
 }
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {

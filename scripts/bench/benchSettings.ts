@@ -1,4 +1,4 @@
-import { LOCAL_SDK_APP_ID } from '../localSettings.js';
+import { LOCAL_SDK_APP_ID } from '../local/localSettings.js';
 
 /** How much the bench measures: about 35 s on a shared 2-core machine, far under the three minutes allowed. */
 export const BENCH_SETTINGS = {

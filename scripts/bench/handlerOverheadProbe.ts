@@ -2,9 +2,9 @@
  * Probe: the webhook's own work per request (verification with a real Sign, routing, validation, the log line)
  * with the store stubbed out, so nothing but our code is timed. Built from lib/ with the function's settings.
  */
-import { type EventStore, RecordResult } from '../../lib/eventStore.js';
-import { readReceiverConfig } from '../../lib/receiverConfig.js';
-import { createWebhookHandler } from '../../lib/webhookHandler.js';
+import { type EventStore, RecordResult } from '../../lib/eventStore/types.js';
+import { readWebhookConfig } from '../../lib/config.js';
+import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { distinctWebhookEvents } from './distinctWebhookEvents.js';
 import { assertAccepted, lambdaContext } from './lambdaHandlerModule.js';
 import { runProbe } from './probeChannel.js';
@@ -25,7 +25,7 @@ export interface HandlerOverheadReport {
 const acceptingStore: EventStore = { recordEvent: async () => RecordResult.Recorded };
 
 runProbe<HandlerOverheadInput, HandlerOverheadReport>(async (input) => {
-  const handler = createWebhookHandler({ config: readReceiverConfig(), store: acceptingStore });
+  const handler = createWebhookHandler({ config: readWebhookConfig(), store: acceptingStore });
   const nextEvent = distinctWebhookEvents({
     sdkAppId: process.env.SDK_APP_ID ?? '',
     callbackToken: process.env.CALLBACK_TOKEN || undefined,

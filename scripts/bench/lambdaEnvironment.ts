@@ -1,4 +1,4 @@
-import { LOCAL_CREDENTIALS } from '../localDynamoClient.js';
+import { LOCAL_CREDENTIALS } from '../local/localDynamoClient.js';
 import type { PackagedFunction } from './packagedFunction.js';
 
 /**

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repositoryRoot, serverlessCli } from '../localSettings.js';
+import { repositoryRoot, serverlessCli } from '../local/localSettings.js';
 import { readZipEntry } from './zipEntry.js';
 
 /** What `serverless package` produced for one function, as the bench needs it. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEventsTable } from '../../scripts/eventsTable.js';
-import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/localSettings.js';
+import { ensureEventsTable } from '../../scripts/local/eventsTable.js';
+import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/local/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
@@ -29,7 +29,7 @@ afterAll(async () => {
 /** Asynchronous: the dynalite the child reads runs in this process. */
 const run = (args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [tsxCli, 'scripts/group-state.ts', ...args], { cwd: repositoryRoot, env: envWithoutReceiverSettings(env), timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [tsxCli, 'scripts/group.ts', ...args], { cwd: repositoryRoot, env: envWithoutReceiverSettings(env), timeout: 30_000 }, (error, stdout, stderr) =>
       resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
-import { eventSortKey } from '../../lib/eventKey.js';
-import { GroupCommand } from '../../lib/groupCommands.js';
-import { groupStateView } from '../../lib/groupState.js';
-import type { GroupStateEvent } from '../../lib/groupStateEvent.js';
-import { groupStateFromItem } from '../../lib/groupStateItem.js';
+import { dynamoGroupStateStore } from '../../lib/groupState/dynamoGroupStateStore.js';
+import { eventSortKey } from '../../lib/eventStore/keys.js';
+import { GroupCommand } from '../../lib/commands/constants.js';
+import { groupStateView } from '../../lib/groupState/merge.js';
+import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
+import { groupStateFromItem } from '../../lib/groupState/stateItem.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { groupEventDeliveries } from '../support/groupEventArbitrary.js';
 import { replayGroupEvents } from '../support/replayGroupEvents.js';
@@ -27,7 +27,7 @@ const storedState = async (groupId: string) => {
 };
 
 /** Runs the deliveries `concurrency` at a time, as concurrent webhook invocations or stream batches would. */
-const deliverConcurrently = async (deliveries: GroupStateEvent[], concurrency: number, apply: (event: GroupStateEvent) => Promise<unknown>) => {
+const deliverConcurrently = async (deliveries: StateMergeInput[], concurrency: number, apply: (event: StateMergeInput) => Promise<unknown>) => {
   const queue = [...deliveries];
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -46,7 +46,7 @@ describe('dynamoGroupStateStore on a real DynamoDB API (dynalite)', () => {
         // Prepare: one fresh group per run, in the shared table
         run += 1;
         const groupId = `@TGS#prop${run}`;
-        const mine = (event: GroupStateEvent) => ({ ...event, groupId });
+        const mine = (event: StateMergeInput) => ({ ...event, groupId });
 
         // Act
         await deliverConcurrently(deliveries.map(mine), 4, (event) => store.applyEvent(event));
@@ -73,7 +73,7 @@ describe('dynamoGroupStateStore on a real DynamoDB API (dynalite)', () => {
         sortKey: eventSortKey(1_000 + index, deliveryId),
         optionType: 'modify',
         groupAttr: [{ key: `key${index}`, value: String(index) }],
-      } satisfies GroupStateEvent;
+      } satisfies StateMergeInput;
     });
 
     // Act
@@ -88,7 +88,7 @@ describe('dynamoGroupStateStore on a real DynamoDB API (dynalite)', () => {
 
   it('answers unchanged, and writes nothing, for a redelivered event', async () => {
     const store = dynamoGroupStateStore({ client: table.client, tableName });
-    const full: GroupStateEvent = {
+    const full: StateMergeInput = {
       groupId: '@TGS#again',
       command: GroupCommand.GroupFull,
       eventTime: 1_670_574_414_123,

@@ -1,14 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { type GroupStateStore, dynamoGroupStateStore } from '../../lib/dynamoGroupStateStore.js';
-import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
-import { groupStateFromItem } from '../../lib/groupStateItem.js';
-import { GroupStateUpdates, readGroupStateUpdates } from '../../lib/groupStateUpdates.js';
-import { createGroupStateStreamHandler } from '../../lib/groupStateStreamHandler.js';
-import { GroupStateStoreError } from '../../lib/groupStateStoreError.js';
-import { applyRecordedItemInline } from '../../lib/inlineGroupState.js';
-import { createWebhookHandler } from '../../lib/webhookHandler.js';
+import { type GroupStateStore, dynamoGroupStateStore } from '../../lib/groupState/dynamoGroupStateStore.js';
+import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
+import { groupStateFromItem } from '../../lib/groupState/stateItem.js';
+import { GroupStateUpdates, readGroupStateUpdates } from '../../lib/config.js';
+import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
+import { StoreError } from '../../lib/dynamo/errors.js';
+import { applyRecordedItemInline } from '../../lib/groupState/inlineUpdates.js';
+import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
@@ -80,7 +80,7 @@ describe('inline updates: the webhook applies the state right after recording', 
   });
 
   it('still answers OK when the state update fails: the event is recorded', async () => {
-    const handler = receiver({ applyEvent: async () => Promise.reject(new GroupStateStoreError('down')) });
+    const handler = receiver({ applyEvent: async () => Promise.reject(new StoreError('down')) });
     const answer = await invokeHandler(handler, tencentEvent());
     expect(answer.statusCode).toBe(200);
     expect(await eventItems()).toHaveLength(1);
@@ -139,7 +139,7 @@ describe('stream updates: the groupState function', () => {
     const applyEvent = vi
       .fn<GroupStateStore['applyEvent']>()
       .mockResolvedValueOnce('applied')
-      .mockRejectedValueOnce(new GroupStateStoreError('throttled'));
+      .mockRejectedValueOnce(new StoreError('throttled'));
     const handler = createGroupStateStreamHandler({ store: { applyEvent } });
 
     const response = await handler({ Records: items.map((item, index) => insertRecord(item, index + 1)) });

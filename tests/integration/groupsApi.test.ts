@@ -2,8 +2,8 @@ import { DynamoDBClient, QueryCommand, GetItemCommand, ProvisionedThroughputExce
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoGroupReader } from '../../lib/groupReader.js';
-import { GroupsRoute, createGroupsApiHandler } from '../../lib/groupsApiHandler.js';
+import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
+import { GroupsRoute, createGroupsApiHandler } from '../../lib/groupsApi/handler.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
-import { InputLimit } from '../../lib/inputLimits.js';
-import { RejectionReason, type RejectionReasonName } from '../../lib/rejectionReasons.js';
-import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhookHandler.js';
+import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
+import { InputLimit } from '../../lib/webhook/constants.js';
+import { RejectionReason, type RejectionReasonName } from '../../lib/webhook/constants.js';
+import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhook/handler.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME } from '../../scripts/localSettings.js';
+import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME } from '../../scripts/local/localSettings.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
 import { postLikeTencent } from '../support/rawHttp.js';

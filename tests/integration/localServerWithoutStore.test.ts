@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SDK_APP_ID } from '../../scripts/localSettings.js';
-import { freePort } from '../../scripts/freePort.js';
+import { LOCAL_SDK_APP_ID } from '../../scripts/local/localSettings.js';
+import { freePort } from '../../scripts/local/freePort.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
 import { postLikeTencent } from '../support/rawHttp.js';
 

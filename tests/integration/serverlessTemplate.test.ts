@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FULL_DELIVERY_MEMORY } from '../../lib/groupState.js';
-import { eventsTableDefinition } from '../../scripts/eventsTable.js';
-import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/localSettings.js';
+import { FULL_DELIVERY_MEMORY } from '../../lib/groupState/merge.js';
+import { eventsTableDefinition } from '../../scripts/local/eventsTable.js';
+import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 
 /** `serverless package` runs offline: these tests read the CloudFormation it would deploy. */

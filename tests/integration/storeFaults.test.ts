@@ -3,14 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RejectionReason } from '../../lib/rejectionReasons.js';
-import type { WebhookLambdaHandler } from '../../lib/webhookHandler.js';
-import { repositoryRoot, tsxCli } from '../../scripts/localSettings.js';
+import { RejectionReason } from '../../lib/webhook/constants.js';
+import type { WebhookLambdaHandler } from '../../lib/webhook/handler.js';
+import { repositoryRoot, tsxCli } from '../../scripts/local/localSettings.js';
 import { type CapturedLogs, captureLogs } from '../support/captureLogs.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { type FaultyDynamo, failingDynamo, silentDynamo } from '../support/faultyDynamo.js';
-import { freePort } from '../../scripts/freePort.js';
+import { freePort } from '../../scripts/local/freePort.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
 

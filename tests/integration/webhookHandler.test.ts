@@ -4,11 +4,11 @@ import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/cl
 import { mockEventCreator } from 'aws-lambda-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
-import type { ReceiverConfig } from '../../lib/receiverConfig.js';
-import { RejectionReason } from '../../lib/rejectionReasons.js';
-import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhookHandler.js';
-import { repositoryRoot } from '../../scripts/localSettings.js';
+import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
+import type { WebhookConfig } from '../../lib/config.js';
+import { RejectionReason } from '../../lib/webhook/constants.js';
+import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhook/handler.js';
+import { repositoryRoot } from '../../scripts/local/localSettings.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { captureLogs } from '../support/captureLogs.js';
 import { invokeHandler } from '../support/invokeHandler.js';
@@ -20,7 +20,7 @@ const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
 
 const table = useFreshTablePerTest();
 
-const receiver = (overrides: Partial<ReceiverConfig> = {}, client: DynamoDBClient = table.client): WebhookLambdaHandler =>
+const receiver = (overrides: Partial<WebhookConfig> = {}, client: DynamoDBClient = table.client): WebhookLambdaHandler =>
   createWebhookHandler({
     config: testConfig({ tableName: table.tableName, ...overrides }),
     store: dynamoEventStore({ client, tableName: table.tableName }),

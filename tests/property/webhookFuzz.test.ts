@@ -1,11 +1,11 @@
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callbackSign } from '../../lib/callbackSign.js';
-import { dynamoEventStore } from '../../lib/dynamoEventStore.js';
-import type { EventStore } from '../../lib/eventStore.js';
-import type { GroupEvent } from '../../lib/groupEvent.js';
-import { RejectionReason } from '../../lib/rejectionReasons.js';
-import { createWebhookHandler } from '../../lib/webhookHandler.js';
+import { callbackSign } from '../../lib/webhook/callbackSign.js';
+import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
+import type { EventStore } from '../../lib/eventStore/types.js';
+import type { ValidatedGroupEvent } from '../../lib/eventStore/types.js';
+import { RejectionReason } from '../../lib/webhook/constants.js';
+import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
@@ -127,7 +127,7 @@ const authentic = (input: FuzzRequest): boolean =>
 describe('the handler under random and mutated requests', () => {
   let table: TestTable;
   let tableName: string;
-  const recorded: Array<{ event: GroupEvent; result: string }> = [];
+  const recorded: Array<{ event: ValidatedGroupEvent; result: string }> = [];
 
   beforeAll(async () => {
     table = await startTestTable();
@@ -139,7 +139,7 @@ describe('the handler under random and mutated requests', () => {
 
   it(`keeps its invariants over ${RUNS} cases`, async () => {
     const dynamo = dynamoEventStore({ client: table.client, tableName, deadlineMs: 10_000 });
-    const calls: GroupEvent[] = [];
+    const calls: ValidatedGroupEvent[] = [];
     const store: EventStore = {
       async recordEvent(event) {
         calls.push(event);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/embeddedDynamo.js';
-import { ensureEventsTable, scanAllItems } from '../../scripts/eventsTable.js';
-import { localDynamoClient } from '../../scripts/localDynamoClient.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/local/embeddedDynamo.js';
+import { ensureEventsTable, scanAllItems } from '../../scripts/local/eventsTable.js';
+import { localDynamoClient } from '../../scripts/local/localDynamoClient.js';
 
 export interface TestTable {
   dynamo: EmbeddedDynamo;

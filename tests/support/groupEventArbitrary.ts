@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { eventSortKey } from '../../lib/eventKey.js';
-import { GroupCommand } from '../../lib/groupCommands.js';
-import type { GroupStateEvent } from '../../lib/groupStateEvent.js';
+import { eventSortKey } from '../../lib/eventStore/keys.js';
+import { GroupCommand } from '../../lib/commands/constants.js';
+import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
 
 export const PROPERTY_GROUP_ID = '@TGS#2J4SZEAEL';
 
@@ -36,7 +36,7 @@ const eventBody = fc.oneof(
  * One group's distinct events: EventTimes from a narrow range (so many tie and the deliveryId decides),
  * deliveryIds unique as the digests are.
  */
-export const groupEvents = (maxLength: number): fc.Arbitrary<GroupStateEvent[]> =>
+export const groupEvents = (maxLength: number): fc.Arbitrary<StateMergeInput[]> =>
   fc
     .uniqueArray(
       fc.record({
@@ -57,11 +57,11 @@ export const groupEvents = (maxLength: number): fc.Arbitrary<GroupStateEvent[]> 
     );
 
 /** The events as they might arrive: each at least once, some several times, in any order. */
-export const deliveriesOf = (events: GroupStateEvent[]): fc.Arbitrary<GroupStateEvent[]> =>
+export const deliveriesOf = (events: StateMergeInput[]): fc.Arbitrary<StateMergeInput[]> =>
   fc
     .array(fc.nat({ max: events.length - 1 }), { maxLength: events.length })
     .chain((repeats) => {
-      const all = [...events, ...repeats.map((index) => events[index] as GroupStateEvent)];
+      const all = [...events, ...repeats.map((index) => events[index] as StateMergeInput)];
       return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
     });
 

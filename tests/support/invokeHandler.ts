@@ -1,6 +1,6 @@
 import { mockContextCreator } from 'aws-lambda-test-utils';
-import type { TencentEnvelope } from '../../lib/tencentEnvelope.js';
-import type { WebhookLambdaHandler } from '../../lib/webhookHandler.js';
+import type { TencentEnvelope } from '../../lib/webhook/tencentAnswer.js';
+import type { WebhookLambdaHandler } from '../../lib/webhook/handler.js';
 
 export interface InvokeResult {
   statusCode: number;

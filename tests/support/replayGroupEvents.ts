@@ -1,12 +1,12 @@
-import { GroupCommand } from '../../lib/groupCommands.js';
-import type { GroupStateView } from '../../lib/groupState.js';
-import type { GroupStateEvent } from '../../lib/groupStateEvent.js';
+import { GroupCommand } from '../../lib/commands/constants.js';
+import type { GroupStateView } from '../../lib/groupState/merge.js';
+import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
 
 /**
  * The specification the merge is tested against, written as plainly as possible: sort the distinct events
  * by sort key (EventTime, then deliveryId) and apply each in turn, as PROTOCOL.md describes.
  */
-export const replayGroupEvents = (deliveries: readonly GroupStateEvent[]): GroupStateView => {
+export const replayGroupEvents = (deliveries: readonly StateMergeInput[]): GroupStateView => {
   const distinct = [...new Map(deliveries.map((event) => [event.sortKey, event])).values()].sort((a, b) =>
     a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0,
   );

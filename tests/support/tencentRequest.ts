@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { callbackSign } from '../../lib/callbackSign.js';
+import { callbackSign } from '../../lib/webhook/callbackSign.js';
 
 export const TEST_SDK_APP_ID = '1400000001';
 export const TEST_TOKEN = 'test-callback-token-5f1c';

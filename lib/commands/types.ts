@@ -1,0 +1,21 @@
+import type { ValidatedGroupEvent } from '../eventStore/types.js';
+
+/** One verified webhook request, body parsed, before any command-specific validation. */
+export interface WebhookDelivery {
+  sdkAppId: string;
+  command: string;
+  clientIp: string | undefined;
+  optPlatform: string | undefined;
+  /** The parsed JSON object, unknown fields included. */
+  body: Record<string, unknown>;
+  /** The body text exactly as received (base64 already decoded). */
+  rawBody: string;
+  /** Receive time, ms since the epoch. */
+  receivedAt: number;
+}
+
+/** Validates one command's payload and turns the delivery into the event to record. Throws WebhookRejectedError. */
+export type CommandHandler = (delivery: WebhookDelivery) => ValidatedGroupEvent;
+
+/** The recorded commands, each with its handler; any command missing from it is acknowledged with OK and not stored. */
+export type CommandHandlers = ReadonlyMap<string, CommandHandler>;

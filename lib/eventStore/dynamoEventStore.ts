@@ -1,0 +1,103 @@
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DYNAMO_DEADLINE_MS } from '../dynamo/client.js';
+import { DeadlineExceededError, withDeadline } from '../dynamo/deadline.js';
+import { StoreError, isConditionFailure } from '../dynamo/errors.js';
+import { EventTimeSource, eventItem } from './eventItem.js';
+import { groupPartitionKey, untimedDeliverySortKey } from './keys.js';
+import { type EventStore, RecordResult, type RecordResultName, type ValidatedGroupEvent } from './types.js';
+
+export interface DynamoEventStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** When set, items get `expiresAt` (epoch seconds) this many days after receipt, for the table's TTL. Default: kept forever. */
+  retentionDays?: number | undefined;
+  /** All writes for one event finish within this many ms or the event fails with StoreError. Default: DYNAMO_DEADLINE_MS. */
+  deadlineMs?: number;
+  /** Called with each event item once it is stored (never for a duplicate): GROUP_STATE_UPDATES=inline. Default: none. */
+  onRecorded?: ((item: Record<string, AttributeValue>) => Promise<void>) | undefined;
+}
+
+/**
+ * One conditional PutItem per event: `attribute_not_exists(pk)` on a sort key that includes the delivery's
+ * digest, so a repeated delivery (even concurrent) fails the condition and counts as a duplicate.
+ * No transactions: dynalite, the local DynamoDB, has none.
+ */
+export const dynamoEventStore = ({
+  client,
+  tableName,
+  retentionDays,
+  deadlineMs = DYNAMO_DEADLINE_MS,
+  onRecorded,
+}: DynamoEventStoreOptions): EventStore => {
+  const expiresAt = (receivedAt: number): number | undefined =>
+    retentionDays === undefined ? undefined : Math.floor(receivedAt / 1000) + Math.round(retentionDays * 86_400);
+
+  const expiryAttribute = (receivedAt: number): Record<string, AttributeValue> => {
+    const at = expiresAt(receivedAt);
+    return at === undefined ? {} : { expiresAt: { N: String(at) } };
+  };
+
+  const putIfAbsent = async (item: Record<string, AttributeValue>): Promise<boolean> => {
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new StoreError('DynamoDB PutItem failed', { cause: error });
+    }
+  };
+
+  /**
+   * A delivery without EventTime is keyed by its first receive time. That time is claimed in its own
+   * item first, so a retry (which arrives later) finds the claim and writes to the same sort key.
+   * If we crash between the two writes, the retry completes the event: nothing is lost.
+   */
+  const claimedReceiveTime = async (event: ValidatedGroupEvent): Promise<number> => {
+    const key = { pk: { S: groupPartitionKey(event.groupId) }, sk: { S: untimedDeliverySortKey(event.deliveryId) } };
+    const claimed = await putIfAbsent({
+      ...key,
+      deliveryId: { S: event.deliveryId },
+      eventTime: { N: String(event.receivedAt) },
+      ...expiryAttribute(event.receivedAt),
+    });
+    if (claimed) return event.receivedAt;
+    try {
+      const existing = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      const time = Number(existing.Item?.eventTime?.N);
+      return Number.isSafeInteger(time) ? time : event.receivedAt;
+    } catch (error) {
+      throw new StoreError('DynamoDB GetItem failed', { cause: error });
+    }
+  };
+
+  const record = async (event: ValidatedGroupEvent) => {
+    const [eventTime, source] =
+      event.eventTime === undefined
+        ? [await claimedReceiveTime(event), EventTimeSource.Received]
+        : [event.eventTime, EventTimeSource.Tencent];
+    const item = eventItem(event, eventTime, source, expiresAt(event.receivedAt));
+    return { item, stored: await putIfAbsent(item) };
+  };
+
+  return {
+    async recordEvent(event: ValidatedGroupEvent): Promise<RecordResultName> {
+      let recorded: Awaited<ReturnType<typeof record>>;
+      try {
+        recorded = await withDeadline(deadlineMs, record(event));
+      } catch (error) {
+        if (error instanceof DeadlineExceededError) {
+          throw new StoreError(`DynamoDB did not answer within ${deadlineMs} ms`, { cause: error });
+        }
+        throw error;
+      }
+      if (recorded.stored && onRecorded) await onRecorded(recorded.item);
+      return recorded.stored ? RecordResult.Recorded : RecordResult.Duplicate;
+    },
+  };
+};

@@ -1,0 +1,176 @@
+import { GroupCommand } from '../commands/constants.js';
+import type { StateMergeInput } from './mergeInput.js';
+
+/**
+ * A group's current state, derived from its recorded events. `applyGroupEvent` is a pure merge that gives
+ * the same state whatever order the events arrive in and however often each arrives: the state of an
+ * in-order replay (order = the event sort key: EventTime, then deliveryId). Updating costs the same for
+ * the thousandth attribute change as for the first: the events are never re-read; instead the state keeps
+ * which event last touched each field and attribute key (tombstones for deletes), and the last set/clear.
+ */
+export interface GroupState {
+  groupId: string;
+  /** `Type` as sent, from the latest event that carried one. Null until one did. */
+  type: string | null;
+  /** `Name` and `Owner_Account` of the disband event (the only one of the three webhooks that sends them). */
+  name: string | null;
+  owner: string | null;
+  /** A disband is final: no later or earlier event undoes it. */
+  destroyed: boolean;
+  /** EventTime of the (earliest) disband event. */
+  destroyedAt: number | null;
+  /** The latest group-full EventTime, and how many distinct group-full events were applied. */
+  lastFullAt: number | null;
+  fullCount: number;
+  /** The current custom attributes. */
+  attributes: Record<string, string>;
+  /** The latest EventTime of any applied event. */
+  lastEventTime: number;
+  bookkeeping: GroupStateBookkeeping;
+}
+
+/** An attribute key's last change: its value, or a tombstone (`value` absent) left by `delete`. */
+export interface AttributeChange {
+  changedBy: string;
+  value?: string;
+}
+
+/** What the merge keeps so that a late event cannot overwrite a later one. Values are event sort keys. */
+export interface GroupStateBookkeeping {
+  /** The event that last set each of `type`, `name`, `owner`. */
+  fieldsChangedBy: Partial<Record<ReplacedField, string>>;
+  /** The last change of each attribute key since the last reset; older changes are pruned (a reset hides them). */
+  attributeChanges: Record<string, AttributeChange>;
+  /** The latest `set` or `clear`: any change of an attribute older than it is invisible. */
+  attributesResetBy: string | null;
+  /**
+   * deliveryIds of the group-full events counted most recently (newest last, at most FULL_DELIVERY_MEMORY):
+   * a stream record delivered again is not counted twice. See FULL_DELIVERY_MEMORY for the bound.
+   */
+  countedFullDeliveries: string[];
+}
+
+type ReplacedField = 'type' | 'name' | 'owner';
+
+/** The custom-attribute operations of Group.CallbackAfterGroupAttrChanged (docs/tencent-protocol.md). Others change no attribute. */
+export const AttributeOption = { Set: 'set', Modify: 'modify', Delete: 'delete', Clear: 'clear' } as const;
+
+/**
+ * How many counted group-full deliveries the state remembers. A DynamoDB stream redelivers a record only
+ * while the batch it came in is retried, so as long as the stream's batch size is at most this, the count is
+ * exact. The template's batch size is 50.
+ */
+export const FULL_DELIVERY_MEMORY = 64;
+
+/** The state as the read API and the CLI show it (no bookkeeping). */
+export type GroupStateView = Omit<GroupState, 'bookkeeping'>;
+
+export const groupStateView = ({ bookkeeping: _, ...view }: GroupState): GroupStateView => view;
+
+export const emptyGroupState = (groupId: string, eventTime: number): GroupState => ({
+  groupId,
+  type: null,
+  name: null,
+  owner: null,
+  destroyed: false,
+  destroyedAt: null,
+  lastFullAt: null,
+  fullCount: 0,
+  attributes: {},
+  lastEventTime: eventTime,
+  bookkeeping: { fieldsChangedBy: {}, attributeChanges: {}, attributesResetBy: null, countedFullDeliveries: [] },
+});
+
+const isLater = (sortKey: string, than: string | null | undefined): boolean => than == null || sortKey > than;
+const maxOf = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
+const minOf = (a: number | null, b: number): number => (a === null ? b : Math.min(a, b));
+
+/**
+ * The listed attributes as one map, the last entry winning for a repeated key (as applying them in order
+ * would). An empty key is ignored: DynamoDB cannot store it as a map key, and Tencent does not allow it.
+ */
+export const attributeListAsMap = (list: readonly { key: string; value: string }[] | undefined): Map<string, string> =>
+  new Map((list ?? []).filter(({ key }) => key !== '').map(({ key, value }) => [key, value]));
+
+/** Visible attributes: the non-deleted keys changed no earlier than the last reset. Sorted by key. */
+const visibleAttributes = (changes: ReadonlyMap<string, AttributeChange>, resetBy: string | null): Record<string, string> =>
+  Object.fromEntries(
+    [...changes.entries()]
+      .filter(([, change]) => change.value !== undefined && (resetBy === null || change.changedBy >= resetBy))
+      .map(([key, change]) => [key, change.value as string] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+
+const applyAttributeChange = (state: GroupState, event: StateMergeInput): GroupState => {
+  const option = event.optionType;
+  if (event.command !== GroupCommand.GroupAttrChanged) return state;
+  if (option !== AttributeOption.Set && option !== AttributeOption.Modify && option !== AttributeOption.Delete && option !== AttributeOption.Clear) {
+    return state;
+  }
+  const { attributeChanges, attributesResetBy } = state.bookkeeping;
+  const resets = option === AttributeOption.Set || option === AttributeOption.Clear;
+  const resetBy = resets && isLater(event.sortKey, attributesResetBy) ? event.sortKey : attributesResetBy;
+
+  const changes = new Map(Object.entries(attributeChanges));
+  if (option !== AttributeOption.Clear) {
+    for (const [key, value] of attributeListAsMap(event.groupAttr)) {
+      if (!isLater(event.sortKey, changes.get(key)?.changedBy)) continue;
+      changes.set(key, option === AttributeOption.Delete ? { changedBy: event.sortKey } : { changedBy: event.sortKey, value });
+    }
+  }
+  // A change older than the last reset can never show again: pruning keeps the state small and canonical.
+  for (const [key, change] of changes) if (resetBy !== null && change.changedBy < resetBy) changes.delete(key);
+
+  return {
+    ...state,
+    attributes: visibleAttributes(changes, resetBy),
+    bookkeeping: {
+      ...state.bookkeeping,
+      attributeChanges: Object.fromEntries([...changes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      attributesResetBy: resetBy,
+    },
+  };
+};
+
+/** `type`, `name`, `owner`: each takes the value of the latest event that carried it. */
+const applyReplacedFields = (state: GroupState, event: StateMergeInput): GroupState => {
+  const carried: [ReplacedField, string | undefined][] = [
+    ['type', event.groupType],
+    ['name', event.groupName],
+    ['owner', event.ownerAccount],
+  ];
+  let next = state;
+  for (const [field, value] of carried) {
+    if (value === undefined || !isLater(event.sortKey, next.bookkeeping.fieldsChangedBy[field])) continue;
+    next = {
+      ...next,
+      [field]: value,
+      bookkeeping: { ...next.bookkeeping, fieldsChangedBy: { ...next.bookkeeping.fieldsChangedBy, [field]: event.sortKey } },
+    };
+  }
+  return next;
+};
+
+const applyGroupFull = (state: GroupState, event: StateMergeInput): GroupState => {
+  if (event.command !== GroupCommand.GroupFull) return state;
+  const counted = state.bookkeeping.countedFullDeliveries;
+  if (counted.includes(event.deliveryId)) return state;
+  return {
+    ...state,
+    lastFullAt: maxOf(state.lastFullAt, event.eventTime),
+    fullCount: state.fullCount + 1,
+    bookkeeping: { ...state.bookkeeping, countedFullDeliveries: [...counted, event.deliveryId].slice(-FULL_DELIVERY_MEMORY) },
+  };
+};
+
+const applyGroupDestroyed = (state: GroupState, event: StateMergeInput): GroupState =>
+  event.command === GroupCommand.GroupDestroyed
+    ? { ...state, destroyed: true, destroyedAt: minOf(state.destroyedAt, event.eventTime) }
+    : state;
+
+/** The merge: old state (undefined for a group never seen) + one recorded event → new state. Pure. */
+export const applyGroupEvent = (state: GroupState | undefined, event: StateMergeInput): GroupState => {
+  const base = state ?? emptyGroupState(event.groupId, event.eventTime);
+  const withTime = { ...base, lastEventTime: Math.max(base.lastEventTime, event.eventTime) };
+  return applyGroupDestroyed(applyGroupFull(applyAttributeChange(applyReplacedFields(withTime, event), event), event), event);
+};

@@ -1,0 +1,94 @@
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { type PlainValue, plainObject } from '../dynamo/attributeValue.js';
+import { StoreError } from '../dynamo/errors.js';
+import { EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../eventStore/keys.js';
+import { type GroupStateView, groupStateView } from '../groupState/merge.js';
+import { groupStateFromItem, groupStateKey } from '../groupState/stateItem.js';
+import { decodeEventsCursor, encodeEventsCursor } from './cursor.js';
+
+/** A recorded event as the read API shows it. */
+export type EventView = { [key: string]: PlainValue };
+
+export interface EventsPageRequest {
+  limit: number;
+  /** A cursor from a previous page, already checked with decodeEventsCursor. */
+  cursor?: string | undefined;
+  /** Only events of this CallbackCommand. */
+  command?: string | undefined;
+  /** Newest first (the CLI's "recent events"); the API answers oldest first. Default: false. */
+  newestFirst?: boolean;
+}
+
+export interface EventsPage {
+  events: EventView[];
+  /** Present when more events may follow: pass it back as `cursor`. */
+  nextCursor: string | null;
+}
+
+/** Reads a group's state item and its events; what GET /groups/... and `npm run group` show. */
+export interface GroupReader {
+  readState(groupId: string): Promise<GroupStateView | undefined>;
+  readEvents(groupId: string, request: EventsPageRequest): Promise<EventsPage>;
+}
+
+/** A command filter can leave a DynamoDB page empty; this many Query calls at most fill one answer. */
+const MAX_QUERIES_PER_PAGE = 10;
+
+/** The common attributes first, in the README's order; then the command's typed ones. */
+const LEADING_ATTRIBUTES = ['groupId', 'command', 'eventTime', 'eventTimeSource', 'deliveryId'] as const;
+
+/** The item as the API shows it: keys and the TTL attribute are storage details. */
+const eventView = ({ pk: _, sk: __, expiresAt: ___, ...item }: Record<string, AttributeValue>): EventView => {
+  const plain = plainObject(item);
+  const leading = Object.fromEntries(LEADING_ATTRIBUTES.filter((name) => name in plain).map((name) => [name, plain[name] as PlainValue]));
+  return { ...leading, ...plain };
+};
+
+export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClient; tableName: string }): GroupReader => {
+  const send = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new StoreError(`DynamoDB ${what} failed`, { cause: error });
+    }
+  };
+
+  return {
+    async readState(groupId) {
+      const { Item } = await send('GetItem', () =>
+        client.send(new GetItemCommand({ TableName: tableName, Key: groupStateKey(groupId), ConsistentRead: true })),
+      );
+      return Item === undefined ? undefined : groupStateView(groupStateFromItem(Item).state);
+    },
+
+    /**
+     * `Query pk = GROUP#<id> AND begins_with(sk, 'EVENT#')`, in sort-key (EventTime) order, with the command as
+     * a filter. Since DynamoDB filters after it reads, one answer may take several Query calls.
+     */
+    async readEvents(groupId, { limit, cursor, command, newestFirst = false }) {
+      const events: EventView[] = [];
+      let startAfter = cursor === undefined ? undefined : decodeEventsCursor(cursor);
+      let more = true;
+      for (let query = 0; query < MAX_QUERIES_PER_PAGE && more && events.length < limit; query += 1) {
+        const input: QueryCommandInput = {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+          ExpressionAttributeValues: {
+            ':pk': { S: groupPartitionKey(groupId) },
+            ':events': { S: EVENT_SORT_KEY_PREFIX },
+            ...(command === undefined ? {} : { ':command': { S: command } }),
+          },
+          ...(command === undefined ? {} : { FilterExpression: 'command = :command' }),
+          ScanIndexForward: !newestFirst,
+          Limit: limit - events.length,
+          ...(startAfter === undefined ? {} : { ExclusiveStartKey: { pk: { S: groupPartitionKey(groupId) }, sk: { S: startAfter } } }),
+        };
+        const page = await send('Query', () => client.send(new QueryCommand(input)));
+        events.push(...(page.Items ?? []).map(eventView));
+        startAfter = page.LastEvaluatedKey?.sk?.S;
+        more = startAfter !== undefined;
+      }
+      return { events, nextCursor: more && startAfter !== undefined ? encodeEventsCursor(startAfter) : null };
+    },
+  };
+};

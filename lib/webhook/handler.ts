@@ -1,0 +1,74 @@
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { Context } from 'aws-lambda';
+import { isJsonObject } from '../commands/payload.js';
+import { receiveWebhook, recordedCommandHandlers } from '../commands/router.js';
+import type { CommandHandlers } from '../commands/types.js';
+import type { WebhookConfig } from '../config.js';
+import type { EventStore } from '../eventStore/types.js';
+import { WebhookRejectedError } from './errors.js';
+import { acknowledgeUnrecordedCommands } from './middleware/acknowledgeUnrecordedCommands.js';
+import { answerInTencentEnvelope } from './middleware/answerInTencentEnvelope.js';
+import { readRawBody } from './middleware/readRawBody.js';
+import { refuseUnsafeBody } from './middleware/refuseUnsafeBody.js';
+import { verifyTencentCaller } from './middleware/verifyTencentCaller.js';
+import { queryOf } from './query.js';
+import { resolveCommand } from './resolveCommand.js';
+import type { WebhookResponse } from './tencentAnswer.js';
+import type { ApiGatewayEvent, WebhookMiddleware, WebhookRequestEvent, WebhookRequestState } from './types.js';
+
+export interface WebhookHandlerDependencies {
+  config: WebhookConfig;
+  store: EventStore;
+  /** The recorded commands and their handlers. Default: the three group commands. */
+  commands?: CommandHandlers;
+  /** Clock in ms; injectable so tests can check RequestTime freshness. Default: Date.now. */
+  now?: () => number;
+}
+
+export type WebhookLambdaHandler = (event: ApiGatewayEvent, context: Context) => Promise<WebhookResponse>;
+
+/** `disableContentTypeCheck` (in the 6.4 middleware's code, missing from its typings): parse JSON whatever Content-Type says. */
+const jsonParserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
+
+/**
+ * The one place the chain is composed. Order matters: the envelope wraps everything (first before,
+ * last after/onError); the caller is verified before the body is read; the body's size is checked before
+ * it is decoded and its shape before anything reads it; Tencent sends no Content-Type, so the JSON
+ * parser's content-type check is off.
+ */
+export const createWebhookHandler = ({
+  config,
+  store,
+  commands = recordedCommandHandlers,
+  now = Date.now,
+}: WebhookHandlerDependencies): WebhookLambdaHandler => {
+  const handleVerifiedWebhook = async (event: WebhookRequestEvent) => {
+    if (!isJsonObject(event.body)) throw new WebhookRejectedError('BodyNotObject', 'body is not a JSON object');
+    const query = queryOf(event);
+    return receiveWebhook(
+      {
+        sdkAppId: config.sdkAppId,
+        command: resolveCommand(query.callbackCommand, event.body),
+        clientIp: query.clientIp,
+        optPlatform: query.optPlatform,
+        body: event.body,
+        rawBody: event.rawBody ?? '',
+        receivedAt: event.receivedAt ?? now(),
+      },
+      commands,
+      store,
+    );
+  };
+
+  // No early-timeout timer per request: the store answers within DYNAMO_DEADLINE_MS, long before Lambda's timeout,
+  // and an answer just before that timeout would reach Tencent long after its 2 s.
+  return middy<WebhookRequestEvent, unknown, Error, Context, WebhookRequestState>({ timeoutEarlyInMillis: 0 })
+    .use(answerInTencentEnvelope(now))
+    .use(verifyTencentCaller(config, now))
+    .use(acknowledgeUnrecordedCommands(commands, now))
+    .use(readRawBody())
+    .use(httpJsonBodyParser(jsonParserOptions) as unknown as WebhookMiddleware)
+    .use(refuseUnsafeBody())
+    .handler(handleVerifiedWebhook) as unknown as WebhookLambdaHandler;
+};

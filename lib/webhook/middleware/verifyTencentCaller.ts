@@ -1,0 +1,56 @@
+import type { WebhookConfig } from '../../config.js';
+import { callbackSign, signsMatch } from '../callbackSign.js';
+import { WebhookRejectedError } from '../errors.js';
+import { type WebhookQuery, assertQueryWithinLimits, queryOf } from '../query.js';
+import type { WebhookMiddleware } from '../types.js';
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+
+/**
+ * Checks that the caller is Tencent, for our app: parameter lengths, SdkAppid, then (with a token
+ * configured) RequestTime freshness and Sign against the current and the next token.
+ * Throws WebhookRejectedError naming the exact cause; never echoes a token.
+ */
+export const verifyRequest = (query: WebhookQuery, config: WebhookConfig, nowMs: number): void => {
+  if (config.sdkAppId === '') {
+    throw new WebhookRejectedError('NotConfigured', 'receiver has no SDK_APP_ID configured');
+  }
+  if (config.problem !== undefined) throw new WebhookRejectedError('NotConfigured', config.problem);
+  assertQueryWithinLimits(query);
+  if (query.sdkAppId === undefined || query.sdkAppId === '') {
+    throw new WebhookRejectedError('SdkAppIdMissing', 'query parameter SdkAppid is missing');
+  }
+  if (query.sdkAppId !== config.sdkAppId) {
+    throw new WebhookRejectedError('SdkAppIdMismatch', 'SdkAppid is not this receiver\'s app');
+  }
+  const tokens = [config.callbackToken, config.callbackTokenNext].filter((token) => token !== undefined);
+  if (tokens.length === 0) return;
+
+  const { sign, requestTime } = query;
+  if (!sign || !requestTime) {
+    const missing = [!sign && 'Sign', !requestTime && 'RequestTime'].filter(Boolean).join(' and ');
+    throw new WebhookRejectedError('SignMissing', `query parameter ${missing} missing (a callback token is configured)`);
+  }
+  if (!UNIX_SECONDS.test(requestTime)) {
+    throw new WebhookRejectedError('RequestTimeInvalid', 'RequestTime is not a Unix time in seconds');
+  }
+  const skewSeconds = Math.abs(nowMs / 1000 - Number(requestTime));
+  if (skewSeconds > config.maxClockSkewSeconds) {
+    throw new WebhookRejectedError(
+      'RequestTimeStale',
+      `RequestTime is ${Math.round(skewSeconds)} s from the receiver's clock (limit ${config.maxClockSkewSeconds} s)`,
+    );
+  }
+  // Every token is compared, whichever matches, so the time taken does not tell which one is current.
+  const matches = tokens.map((token) => signsMatch(callbackSign(token, requestTime), sign));
+  if (!matches.includes(true)) {
+    throw new WebhookRejectedError('SignMismatch', 'Sign does not match the configured callback token');
+  }
+};
+
+/** Verify first, parse after: runs before the body is touched, so a forged request costs no parsing. */
+export const verifyTencentCaller = (config: WebhookConfig, now: () => number): WebhookMiddleware => ({
+  before: function verifyTencentCallerBefore(request) {
+    verifyRequest(queryOf(request.event), config, now());
+  },
+});

@@ -1,0 +1,49 @@
+/**
+ * `npm start`: the webhook function on http://localhost:3000/webhook (serverless-offline), on an embedded
+ * DynamoDB at http://localhost:8000 whose data persists under .data/. PORT and DYNAMODB_PORT override the
+ * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead. Ctrl-C stops everything.
+ */
+import './local/quietNodeVersionWarning.js';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCAL_CREDENTIALS } from './local/localDynamoClient.js';
+import { openLocalDynamo } from './local/localDynamo.js';
+import { DEFAULT_HTTP_PORT, portFrom, repositoryRoot, serverlessCli } from './local/localSettings.js';
+
+const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
+const dynamo = await openLocalDynamo({ listenOnDefaultPort: true });
+console.log(`DynamoDB: ${dynamo.endpoint} (${dynamo.origin})`);
+
+// serverless-esbuild leaves old bundles here; serverless-offline would load a stale webhook.js before webhook.cjs.
+rmSync(join(repositoryRoot, '.esbuild'), { recursive: true, force: true });
+
+const offline = spawn(
+  process.execPath,
+  [serverlessCli, 'offline', 'start', '--stage', 'local'],
+  {
+    cwd: repositoryRoot,
+    stdio: 'inherit',
+    env: {
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...process.env,
+      PORT: String(httpPort),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    },
+  },
+);
+
+let stopping = false;
+const stop = async (exitCode: number): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  offline.kill('SIGTERM');
+  await dynamo.close();
+  process.exit(exitCode);
+};
+
+offline.on('exit', (code) => void stop(code ?? 0));
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));

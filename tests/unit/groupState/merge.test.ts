@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventSortKey } from '../../../lib/eventStore/keys.js';
+import { GroupCommand } from '../../../lib/commands/constants.js';
+import { FULL_DELIVERY_MEMORY, type GroupState, applyGroupEvent, groupStateView } from '../../../lib/groupState/merge.js';
+import type { StateMergeInput } from '../../../lib/groupState/mergeInput.js';
+import { groupEventDeliveries } from '../../support/groupEventArbitrary.js';
+import { replayGroupEvents } from '../../support/replayGroupEvents.js';
+
+const GROUP_ID = '@TGS#2J4SZEAEL';
+
+const event = (eventTime: number, deliveryId: string, fields: Partial<StateMergeInput>): StateMergeInput => ({
+  groupId: GROUP_ID,
+  command: GroupCommand.GroupAttrChanged,
+  eventTime,
+  deliveryId,
+  sortKey: eventSortKey(eventTime, deliveryId),
+  ...fields,
+});
+const attrs = (optionType: string, entries: Record<string, string> = {}) => ({
+  command: GroupCommand.GroupAttrChanged,
+  optionType,
+  groupAttr: Object.entries(entries).map(([key, value]) => ({ key, value })),
+});
+const fold = (events: StateMergeInput[]): GroupState =>
+  events.reduce<GroupState | undefined>((state, next) => applyGroupEvent(state, next), undefined) as GroupState;
+
+describe('applyGroupEvent', () => {
+  it('equals an in-order replay whatever the delivery order and however many duplicates', () => {
+    fc.assert(
+      fc.property(groupEventDeliveries(30), ({ events, deliveries }) => {
+        // Act
+        const state = fold(deliveries);
+
+        // Assess
+        expect(groupStateView(state)).toEqual(replayGroupEvents(events));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reaches the same bookkeeping whatever the order, so a stored state never depends on arrival', () => {
+    fc.assert(
+      fc.property(groupEventDeliveries(20), ({ events, deliveries }) => {
+        const inOrder = fold([...events].sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1)));
+        const shuffled = fold(deliveries);
+        expect(shuffled.bookkeeping.attributeChanges).toEqual(inOrder.bookkeeping.attributeChanges);
+        expect(shuffled.bookkeeping.attributesResetBy).toEqual(inOrder.bookkeeping.attributesResetBy);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('does not let a modify older than a later set resurrect a key the set left out', () => {
+    // Prepare
+    const set = event(2000, 'b'.repeat(32), attrs('set', { level: '1' }));
+    const olderModify = event(1000, 'a'.repeat(32), attrs('modify', { color: 'red', level: '0' }));
+
+    // Act
+    const state = fold([set, olderModify]);
+
+    // Assess
+    expect(state.attributes).toEqual({ level: '1' });
+  });
+
+  it('does not let a modify older than a later delete bring the key back (tombstone)', () => {
+    const state = fold([
+      event(1000, 'a'.repeat(32), attrs('modify', { color: 'red' })),
+      event(3000, 'c'.repeat(32), attrs('delete', { color: '' })),
+      event(2000, 'b'.repeat(32), attrs('modify', { color: 'blue' })),
+    ]);
+    expect(state.attributes).toEqual({});
+    expect(state.bookkeeping.attributeChanges).toEqual({ color: { changedBy: eventSortKey(3000, 'c'.repeat(32)) } });
+  });
+
+  it('keeps the newer value when an older clear arrives late, and prunes what the clear hides', () => {
+    const state = fold([
+      event(1000, 'a'.repeat(32), attrs('modify', { old: '1' })),
+      event(3000, 'c'.repeat(32), attrs('modify', { color: 'red' })),
+      event(2000, 'b'.repeat(32), attrs('clear')),
+    ]);
+    expect(state.attributes).toEqual({ color: 'red' });
+    expect(Object.keys(state.bookkeeping.attributeChanges)).toEqual(['color']);
+  });
+
+  it('keeps a disband whatever group-full arrives after it, earlier or later', () => {
+    const state = fold([
+      event(2000, 'b'.repeat(32), { command: GroupCommand.GroupDestroyed, groupName: 'MyFirstGroup', ownerAccount: 'leckie' }),
+      event(3000, 'c'.repeat(32), { command: GroupCommand.GroupFull }),
+      event(1000, 'a'.repeat(32), { command: GroupCommand.GroupFull }),
+    ]);
+    expect(groupStateView(state)).toMatchObject({
+      destroyed: true,
+      destroyedAt: 2000,
+      lastFullAt: 3000,
+      fullCount: 2,
+      name: 'MyFirstGroup',
+      owner: 'leckie',
+      lastEventTime: 3000,
+    });
+  });
+
+  it('breaks an EventTime tie by deliveryId', () => {
+    const state = fold([
+      event(1000, 'b'.repeat(32), attrs('modify', { k: 'second' })),
+      event(1000, 'a'.repeat(32), attrs('modify', { k: 'first' })),
+    ]);
+    expect(state.attributes).toEqual({ k: 'second' });
+  });
+
+  it('counts a redelivered group-full once while it is among the last FULL_DELIVERY_MEMORY counted', () => {
+    // Prepare
+    const fulls = Array.from({ length: FULL_DELIVERY_MEMORY + 1 }, (_, index) =>
+      event(1000 + index, index.toString(16).padStart(32, '0'), { command: GroupCommand.GroupFull }),
+    );
+    const [first, ...rest] = fulls as [StateMergeInput, ...StateMergeInput[]];
+
+    // Act
+    const withinMemory = fold([first, ...rest.slice(0, FULL_DELIVERY_MEMORY - 1), first]);
+    const beyondMemory = fold([first, ...rest, first]);
+
+    // Assess: the documented bound; the stream's batch size (50) stays below it.
+    expect(withinMemory.fullCount).toBe(FULL_DELIVERY_MEMORY);
+    expect(beyondMemory.fullCount).toBe(FULL_DELIVERY_MEMORY + 2);
+  });
+
+  it('does not change the state for a redelivery (same object content)', () => {
+    const full = event(1000, 'a'.repeat(32), { command: GroupCommand.GroupFull });
+    const once = fold([full]);
+    expect(applyGroupEvent(once, full)).toEqual(once);
+  });
+});
