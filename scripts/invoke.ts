@@ -13,7 +13,7 @@ if (!eventFile) {
   console.error('usage: npm run invoke -- events/<file>.json');
   process.exit(2);
 }
-const event: unknown = JSON.parse(readFileSync(resolve(eventFile), 'utf8'));
+const apiGatewayEvent: unknown = JSON.parse(readFileSync(resolve(eventFile), 'utf8'));
 
 const dynamo = await openLocalDynamo({ listenOnDefaultPort: false });
 useLocalFunctionEnvironment(dynamo.endpoint);
@@ -27,7 +27,7 @@ const context = {
 } as unknown as Context;
 
 const startedAt = performance.now();
-const response = await handler(event as Parameters<typeof handler>[0], context);
+const response = await handler(apiGatewayEvent as Parameters<typeof handler>[0], context);
 const tookMs = performance.now() - startedAt;
 await dynamo.close();
 

@@ -8,9 +8,9 @@ export const DEFAULT_LOCAL_DYNAMODB_PORT = 8000;
 
 /**
  * Tencent waits 2 s. A cold start, API Gateway and the route from Tencent take part of that, so one event's
- * writes get at most `DYNAMO_DEADLINE_MS` in all (enforced by the store), and each attempt is cut short well
- * before: a connection that does not open in 300 ms or a request unanswered in 400 ms is retried, with short
- * back-offs instead of the SDK's 100–500 ms base (throttling), so two or three attempts fit the budget.
+ * writes get at most `DYNAMO_DEADLINE_MS` in all (enforced by the store). Each attempt is cut short well
+ * before that and retried after a back-off much shorter than the SDK's throttling base, so that two or three
+ * attempts fit the budget.
  */
 export const DynamoTimeouts = {
   connectionMs: 300,

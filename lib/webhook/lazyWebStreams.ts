@@ -1,7 +1,7 @@
 /**
  * Stands in for `node:stream/web` in the bundle (serverless.yml, `custom.esbuild.alias`). @middy/core imports
  * `ReadableStream` from it at load time, for response streaming only, which this function does not use;
- * loading Node's web streams costs about 4 ms of every cold start (measured with `npm run bench`). Here the
+ * loading Node's web streams is a visible share of every cold start (scripts/bench/README.md). Here the
  * real class is looked up only when middy's streaming path asks `instanceof ReadableStream`.
  */
 export class ReadableStream {

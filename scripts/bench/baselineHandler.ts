@@ -1,6 +1,6 @@
 /**
  * The bench's baseline: the least a receiver can do and still record what the webhook records. It parses the
- * body and makes the one conditional PutItem the data model requires: the event's item built by lib/eventItem.ts
+ * body and makes the one conditional PutItem the data model requires: the event's item built by lib/eventStore/eventItem.ts
  * (the body's other fields stored as sent, unchecked, where the webhook stores its typed fields), with
  * `attribute_not_exists(pk)`, through the webhook's own DynamoDB client. No verification, no Sign, no routing,
  * no validation, no digest, no middleware, no log line: those are what the bench measures.

@@ -4,7 +4,7 @@ import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
 
 /**
  * The specification the merge is tested against, written as plainly as possible: sort the distinct events
- * by sort key (EventTime, then deliveryId) and apply each in turn, as PROTOCOL.md describes.
+ * by sort key (EventTime, then deliveryId) and apply each in turn, as docs/tencent-protocol.md describes.
  */
 export const replayGroupEvents = (deliveries: readonly StateMergeInput[]): GroupStateView => {
   const distinct = [...new Map(deliveries.map((event) => [event.sortKey, event])).values()].sort((a, b) =>
