@@ -46,7 +46,7 @@ export const createGroupsApiHandler =
       return json(200, state);
     } catch (caught) {
       const error = toApiError(caught);
-      if (error.httpStatus >= 500 && process.env.LOG_LEVEL !== 'silent') {
+      if (error.httpStatus >= 500) {
         writeLog('ERROR', 'groupsApi', { error: error.code, detail: describeError(error.cause) });
       }
       return json(error.httpStatus, { error: error.code, message: error.message });
