@@ -4,9 +4,8 @@ import { GroupCommand } from '../../../lib/commands/constants.js';
 import { recordGroupAttrChanged } from '../../../lib/commands/groupAttrChanged.js';
 import { recordGroupDestroyed } from '../../../lib/commands/groupDestroyed.js';
 import { recordGroupFull } from '../../../lib/commands/groupFull.js';
-import type { RejectionReasonName } from '../../../lib/webhook/constants.js';
 import type { WebhookDelivery } from '../../../lib/commands/types.js';
-import { WebhookRejectedError } from '../../../lib/webhook/errors.js';
+import { rejectionReasonOf as reasonOf } from '../../support/rejectionReasonOf.js';
 
 const delivery = (command: string, body: Record<string, unknown>): WebhookDelivery => ({
   sdkAppId: '1400000001',
@@ -17,16 +16,6 @@ const delivery = (command: string, body: Record<string, unknown>): WebhookDelive
   rawBody: JSON.stringify(body),
   receivedAt: 1_763_800_000_000,
 });
-
-const reasonOf = (act: () => unknown): RejectionReasonName | undefined => {
-  try {
-    act();
-    return undefined;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookRejectedError);
-    return (error as WebhookRejectedError).reason;
-  }
-};
 
 describe('command router', () => {
   it('has exactly one handler per recorded command', () => {

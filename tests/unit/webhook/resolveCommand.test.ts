@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RejectionReasonName } from '../../../lib/webhook/constants.js';
-import { WebhookRejectedError } from '../../../lib/webhook/errors.js';
+import { rejectionReasonOf as reasonOf } from '../../support/rejectionReasonOf.js';
 import { resolveCommand } from '../../../lib/webhook/resolveCommand.js';
-
-const reasonOf = (act: () => unknown): RejectionReasonName | undefined => {
-  try {
-    act();
-    return undefined;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebhookRejectedError);
-    return (error as WebhookRejectedError).reason;
-  }
-};
 
 describe('resolveCommand', () => {
   it('takes the query\'s command when the body agrees or says nothing', () => {
