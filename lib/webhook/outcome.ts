@@ -20,19 +20,23 @@ export interface WebhookLogEntry {
   errorCode?: number;
   detail?: string;
   durationMs: number;
+  /** What did not match Tencent's documented shape in a recorded (or duplicate) event: the line is then a WARN. */
+  shapeNotes?: string[];
   /** Only on `failed`: the whole request, for `npm run replay`. */
   replay?: ReplayRecord;
 }
 
-const levelOf = (outcome: WebhookOutcomeName): LogLevelName =>
-  outcome === WebhookOutcome.Failed ? 'ERROR' : outcome === WebhookOutcome.Rejected ? 'WARN' : 'INFO';
+const levelOf = ({ outcome, shapeNotes }: WebhookLogEntry): LogLevelName => {
+  if (outcome === WebhookOutcome.Failed) return 'ERROR';
+  return outcome === WebhookOutcome.Rejected || (shapeNotes?.length ?? 0) > 0 ? 'WARN' : 'INFO';
+};
 
 /**
  * One JSON line per request. Only names, codes and safe messages go in, never a token or a Sign; the body
  * only on a failed request, for replay. LOG_LEVEL=WARN keeps rejections and failures; SILENT mutes all.
  */
 export const logWebhookOutcome = (entry: WebhookLogEntry, context?: LogContext): void =>
-  writeLog(levelOf(entry.outcome), 'webhook', { ...entry }, context);
+  writeLog(levelOf(entry), 'webhook', { ...entry }, context);
 
 /**
  * What a failed request's error log line carries so that `npm run replay` can record it later: the query

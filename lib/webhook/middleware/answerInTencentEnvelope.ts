@@ -46,6 +46,7 @@ export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware =>
       outcome: result.outcome,
       command: result.command,
       groupId: result.groupId,
+      ...(result.shapeNotes === undefined ? {} : { shapeNotes: result.shapeNotes }),
       durationMs: elapsedMs(request.internal, now),
     }, logContextOf(request));
     request.response = okResponse();

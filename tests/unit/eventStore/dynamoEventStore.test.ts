@@ -22,6 +22,7 @@ const event = (overrides: Partial<ValidatedGroupEvent> = {}): ValidatedGroupEven
   optPlatform: undefined,
   rawBody: '{"GroupId":"@TGS#2J4SZEAEL"}',
   fields: { groupType: 'Public', memberAccounts: ['leckie', 'bob'] },
+  shapeNotes: [],
   ...overrides,
 });
 
