@@ -28,6 +28,14 @@ export const bodyPartsPrefix = (deliveryId: string, compressedDigest: string): s
 export const bodyPartSortKey = (deliveryId: string, compressedDigest: string, index: number): string =>
   `${bodyPartsPrefix(deliveryId, compressedDigest)}${String(index).padStart(4, '0')}`;
 
+/**
+ * The redrive's pending pieces of one replay record split over log lines that reached it in different batches
+ * (lib/replay/pendingReplayChunks.ts): a partition of their own, apart from every group's.
+ */
+export const pendingReplayPartitionKey = (recordId: string): string => `REPLAY#${recordId}`;
+export const PENDING_REPLAY_HEAD_SORT_KEY = 'HEAD';
+export const pendingReplayChunkSortKey = (index: number): string => `CHUNK#${String(index).padStart(4, '0')}`;
+
 /** Claims the receive time of a delivery that carried no EventTime, so its retries reuse the same sort key. */
 export const untimedDeliverySortKey = (deliveryId: string): string => `UNTIMED#${deliveryId}`;
 

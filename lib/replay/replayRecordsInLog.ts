@@ -53,23 +53,33 @@ export interface ReplayRecordsInLog {
   records: ReplayRecord[];
   /** Heads whose chunks were not all in the lines given (another export, a later batch). */
   incomplete: ReplayRecordHead[];
+  /** Chunks of records not completed from these lines: their head or other chunks are elsewhere. */
+  strayChunks: ReplayChunk[];
 }
+
+/** A split record put back together from its head and all its chunks, in index order. */
+export const replayRecordFromChunks = (head: ReplayRecordHead, ordered: readonly ReplayChunk[]): ReplayRecord => ({
+  query: head.query,
+  body: Buffer.concat(ordered.map((chunk) => Buffer.from(chunk.bodyBase64, 'base64'))).toString('utf8'),
+  receivedAt: head.receivedAt,
+});
 
 /** Finds the replay records in log lines and puts split ones back together, whatever order the lines come in. */
 export const replayRecordsInLog = (lines: Iterable<string>): ReplayRecordsInLog => {
   const found: Array<ReplayRecord | ReplayRecordHead> = [];
-  const chunks = new Map<string, Map<number, string>>();
+  const chunks = new Map<string, Map<number, ReplayChunk>>();
   for (const line of lines) {
     const entry = logEntryInLine(line);
     if (entry === undefined) continue;
     if (isRecord(entry.replay) || isHead(entry.replay)) found.push(entry.replay);
     if (isChunk(entry.replayChunk)) {
-      const { id, index, bodyBase64 } = entry.replayChunk;
-      chunks.set(id, (chunks.get(id) ?? new Map()).set(index, bodyBase64));
+      const chunk = entry.replayChunk;
+      chunks.set(chunk.id, (chunks.get(chunk.id) ?? new Map<number, ReplayChunk>()).set(chunk.index, chunk));
     }
   }
   const records: ReplayRecord[] = [];
   const incomplete: ReplayRecordHead[] = [];
+  const completed = new Set<string>();
   for (const item of found) {
     if (!('bodyChunks' in item)) {
       records.push(item);
@@ -81,8 +91,9 @@ export const replayRecordsInLog = (lines: Iterable<string>): ReplayRecordsInLog 
       incomplete.push(item);
       continue;
     }
-    const body = Buffer.concat(ordered.map((piece) => Buffer.from(piece as string, 'base64'))).toString('utf8');
-    records.push({ query: item.query, body, receivedAt: item.receivedAt });
+    completed.add(item.bodyChunks.id);
+    records.push(replayRecordFromChunks(item, ordered as ReplayChunk[]));
   }
-  return { records, incomplete };
+  const strayChunks = [...chunks].filter(([id]) => !completed.has(id)).flatMap(([, pieces]) => [...pieces.values()]);
+  return { records, incomplete, strayChunks };
 };

@@ -13,7 +13,7 @@ describe('replayRecordsInLog', () => {
     ['a CloudWatch line with its prefix', `2026-11-22T04:00:00.000Z\t5b7e-11\tERROR\t${line}`],
     ['an exported log event', JSON.stringify({ timestamp: 1, message: `2026-11-22T04:00:00.000Z\t5b7e-11\tERROR\t${line}` })],
   ])('finds the record in %s', (_, text) => {
-    expect(replayRecordsInLog([text])).toEqual({ records: [record], incomplete: [] });
+    expect(replayRecordsInLog([text])).toEqual({ records: [record], incomplete: [], strayChunks: [] });
   });
 
   it.each([
@@ -45,7 +45,7 @@ describe('a replay record too large for one log line', () => {
 
   it('is put back together whole, whatever order its lines come in', () => {
     const lines = asLines();
-    expect(replayRecordsInLog([...lines].reverse())).toEqual({ records: [large], incomplete: [] });
+    expect(replayRecordsInLog([...lines].reverse())).toEqual({ records: [large], incomplete: [], strayChunks: [] });
   });
 
   it('is reported incomplete when a chunk line is missing', () => {
@@ -53,6 +53,7 @@ describe('a replay record too large for one log line', () => {
     const found = replayRecordsInLog([head as string, ...rest]);
     expect(found.records).toEqual([]);
     expect(found.incomplete).toHaveLength(1);
+    expect(found.strayChunks).toHaveLength(rest.length);
   });
 
   it('stays whole in its line up to the inline limit', () => {
