@@ -1,6 +1,7 @@
 /**
- * `npm run replay -- <log file>...`: records again the deliveries the webhook logged as `failed` (its ERROR
- * lines carry a `replay` record). Each goes through the same handler as in AWS, with the Sign check off
+ * `npm run replay -- <log file>...`: records again the deliveries the webhook logged with a `replay` record (its
+ * `failed` lines, and the `rejected` lines of requests that passed verification), putting split records back
+ * together from their chunk lines. Each goes through the same handler as in AWS, with the Sign check off
  * (the log is written only after a request passed it) and the clock set to the original receive time, so
  * a delivery already stored is a duplicate: replaying twice is harmless. Each delivery's outcome is the
  * function's own log line (recorded / duplicate / rejected / failed); a summary line ends the run.
@@ -17,7 +18,8 @@ import { readWebhookConfig } from '../lib/config.js';
 import type { TencentEnvelope } from '../lib/webhook/tencentAnswer.js';
 import { createWebhookHandler } from '../lib/webhook/handler.js';
 import { openLocalDynamo, useLocalFunctionEnvironment } from './local/localDynamo.js';
-import { replayEvent, replayRecordInLine } from './replay/replayLog.js';
+import { replayEvent } from '../lib/replay/replayEvent.js';
+import { replayRecordsInLog } from '../lib/replay/replayRecordsInLog.js';
 
 /** Replays are not on Tencent's clock: give DynamoDB time. */
 const REPLAY_DEADLINE_MS = 10_000;
@@ -34,10 +36,11 @@ if (toAws && (!process.env.TABLE_NAME || !process.env.SDK_APP_ID)) {
   process.exit(2);
 }
 
-const records = files
-  .flatMap((file) => readFileSync(file === '-' ? 0 : file, 'utf8').split('\n'))
-  .map(replayRecordInLine)
-  .filter((record) => record !== undefined);
+// A record too large for one log line is split over chunk lines: they are put back together here, from any file.
+const { records, incomplete } = replayRecordsInLog(files.flatMap((file) => readFileSync(file === '-' ? 0 : file, 'utf8').split('\n')));
+for (const head of incomplete) {
+  console.error(`${new Date(head.receivedAt).toISOString()} ${head.query.CallbackCommand ?? '?'}: body chunks ${head.bodyChunks.id} missing; add the log lines that hold them`);
+}
 
 const local = toAws ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
 if (local) {
@@ -69,4 +72,5 @@ await local?.close();
 
 const failed = tally.get('FAIL') ?? 0;
 console.log(`replayed ${records.length} logged deliveries: ${tally.get('OK') ?? 0} OK (recorded or already stored), ${failed} FAIL`);
-process.exit(failed > 0 ? 1 : 0);
+if (incomplete.length > 0) console.log(`${incomplete.length} logged deliveries left out: their body chunks are not all in the files given`);
+process.exit(failed > 0 || incomplete.length > 0 ? 1 : 0);

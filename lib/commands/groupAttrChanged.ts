@@ -1,21 +1,62 @@
 import { InputLimit } from '../webhook/constants.js';
-import { groupEventFrom, optionalListOf, optionalString, readGroupPayload, requiredString } from './payload.js';
+import { type JsonObject, groupEventFrom, readEntries, readEntryText, readGroupPayload, readList, readText } from './payload.js';
+import { ShapeNotes, describeJsonType } from './shapeNotes.js';
 import type { CommandHandler } from './types.js';
+
+/** An attribute as typed on the item: `value` is absent for a keys-only `delete`. */
+export type TypedAttribute = { key: string; value: string } | { key: string };
+
+/** A value as text: a string as sent, anything else as its JSON text (noted). Over the length limit: not typed. */
+const readAttributeValue = (entry: JsonObject, notes: ShapeNotes, path: string): string | undefined => {
+  const value = entry.value;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value !== 'string') notes.add(path, `${describeJsonType(value)}, typed as its JSON text`);
+  if (text.length <= InputLimit.attributeValueLength) return text;
+  notes.add(path, `longer than ${InputLimit.attributeValueLength} characters, entry not typed`);
+  return undefined;
+};
+
+/**
+ * One GroupAttr entry. Tencent's delete API takes keys only, so a `delete` entry needs a key and nothing else;
+ * `set` and `modify` entries need a value too (an entry without one is noted and left out).
+ */
+const readAttribute = (optionType: string | undefined, notes: ShapeNotes) => (entry: JsonObject, path: string): TypedAttribute | undefined => {
+  const key = readEntryText(entry, 'key', InputLimit.attributeKeyLength, notes, `${path}.key`);
+  if (key === undefined) return undefined;
+  if (entry.value === undefined) {
+    if (optionType === 'delete' || optionType === 'clear') return { key };
+    notes.add(`${path}.value`, 'missing, entry not typed');
+    return undefined;
+  }
+  const value = readAttributeValue(entry, notes, `${path}.value`);
+  return value === undefined ? undefined : { key, value };
+};
+
+/** `clear` empties the attributes whatever GroupAttr holds, so an absent, null or empty list is its normal shape. */
+const readGroupAttr = (body: JsonObject, optionType: string | undefined, notes: ShapeNotes): TypedAttribute[] | undefined => {
+  if (optionType === 'clear' && (body.GroupAttr === null || body.GroupAttr === undefined)) return undefined;
+  const list = readList(body, 'GroupAttr', notes);
+  return list && readEntries(list, 'GroupAttr', notes, readAttribute(optionType, notes));
+};
 
 /**
  * Group.CallbackAfterGroupAttrChanged: custom group attributes were set (replace all), modified (upsert),
- * deleted (listed keys) or cleared. OptionType is kept as sent so a value Tencent adds later is not refused.
+ * deleted (listed keys) or cleared. OptionType is kept as sent so a value Tencent adds later is recorded too.
  */
 export const recordGroupAttrChanged: CommandHandler = (delivery) => {
   const { body } = delivery;
-  const payload = readGroupPayload(body);
-  return groupEventFrom(delivery, payload, {
-    groupType: optionalString(body, 'Type', InputLimit.textLength),
-    operatorAccount: optionalString(body, 'Operator_Account', InputLimit.accountLength),
-    optionType: optionalString(body, 'OptionType', InputLimit.textLength),
-    groupAttr: optionalListOf(body, 'GroupAttr', (attribute, path) => ({
-      key: requiredString(attribute, 'key', InputLimit.attributeKeyLength, `${path}.key`),
-      value: requiredString(attribute, 'value', InputLimit.attributeValueLength, `${path}.value`),
-    })),
-  });
+  const notes = new ShapeNotes();
+  const payload = readGroupPayload(delivery, notes);
+  const optionType = readText(body, 'OptionType', InputLimit.textLength, notes);
+  return groupEventFrom(
+    delivery,
+    payload,
+    {
+      groupType: readText(body, 'Type', InputLimit.textLength, notes),
+      operatorAccount: readText(body, 'Operator_Account', InputLimit.accountLength, notes),
+      optionType,
+      groupAttr: readGroupAttr(body, optionType, notes),
+    },
+    notes,
+  );
 };

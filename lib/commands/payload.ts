@@ -4,7 +4,14 @@ import { EVENT_TIME_DIGITS } from '../eventStore/keys.js';
 import type { ValidatedGroupEvent } from '../eventStore/types.js';
 import { InputLimit } from '../webhook/constants.js';
 import { WebhookRejectedError } from '../webhook/errors.js';
+import { type ShapeNotes, describeJsonType } from './shapeNotes.js';
 import type { WebhookDelivery } from './types.js';
+
+/**
+ * Payload readers. Record, don't refuse: Tencent does not retry a refused "after" webhook, so a field of an
+ * unexpected type or length is read as far as it can be, noted, and the event is recorded with its whole body.
+ * Only a body whose group cannot be identified (no usable GroupId) is refused.
+ */
 
 /** A JSON object from a webhook body: unknown fields are kept, never refused. */
 export type JsonObject = Record<string, unknown>;
@@ -12,51 +19,71 @@ export type JsonObject = Record<string, unknown>;
 export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The rejection for a field of the wrong type, named by its path (`MemberList.0.Member_Account`). */
-const wrongType = (path: string, expected: 'string' | 'array' | 'object'): WebhookRejectedError =>
-  new WebhookRejectedError('PayloadInvalid', `${path} must be of type ${expected}`);
-
-/** A string field of at most `maxLength` characters (the limits are InputLimit's). */
-export const requiredString = (object: JsonObject, key: string, maxLength: number, path = key): string => {
-  const value = object[key];
-  if (typeof value !== 'string') throw wrongType(path, 'string');
-  if (value.length > maxLength) {
-    throw new WebhookRejectedError('PayloadInvalid', `${path} is too long (at most ${maxLength} characters)`);
-  }
-  return value;
-};
-
-/** Absent is fine; present it must be a string (null is not absent: Tencent never sends null). */
-export const optionalString = (object: JsonObject, key: string, maxLength: number, path = key): string | undefined =>
-  object[key] === undefined ? undefined : requiredString(object, key, maxLength, path);
-
-/** Absent is fine; present it must be a list of objects, each read by `readEntry`. */
-export const optionalListOf = <Entry>(
-  object: JsonObject,
-  key: string,
-  readEntry: (entry: JsonObject, path: string) => Entry,
-): Entry[] | undefined => {
+/**
+ * A text field. A string as sent (up to `maxLength` characters, InputLimit's); a number or boolean typed as its
+ * JSON text (a numeric UserID is still a UserID); anything else, or a longer string, is left untyped. Each of
+ * these is noted; absent is not.
+ */
+export const readText = (object: JsonObject, key: string, maxLength: number, notes: ShapeNotes, path = key): string | undefined => {
   const value = object[key];
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw wrongType(key, 'array');
-  return value.map((entry: unknown, index) => {
-    const path = `${key}.${index}`;
-    if (!isJsonObject(entry)) throw wrongType(path, 'object');
-    return readEntry(entry, path);
-  });
+  if (typeof value === 'string') {
+    if (value.length <= maxLength) return value;
+    notes.add(path, `longer than ${maxLength} characters, not typed`);
+    return undefined;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    notes.add(path, `${describeJsonType(value)}, typed as its JSON text`);
+    return JSON.stringify(value);
+  }
+  notes.add(path, `${describeJsonType(value)}, not typed`);
+  return undefined;
 };
+
+/** A text field a list entry needs: as readText, and its absence is noted too. */
+export const readEntryText = (entry: JsonObject, key: string, maxLength: number, notes: ShapeNotes, path: string): string | undefined => {
+  if (entry[key] !== undefined) return readText(entry, key, maxLength, notes, path);
+  notes.add(path, 'missing, entry not typed');
+  return undefined;
+};
+
+/** A list field: absent is fine; null or another type is noted and read as absent. */
+export const readList = (object: JsonObject, key: string, notes: ShapeNotes): unknown[] | undefined => {
+  const value = object[key];
+  if (value === undefined || Array.isArray(value)) return value;
+  notes.add(key, `${describeJsonType(value)} instead of a list, not typed`);
+  return undefined;
+};
+
+/** The entries of a list that are objects, each read by `readEntry` (undefined skips it); others are noted. */
+export const readEntries = <Entry>(
+  list: readonly unknown[],
+  listPath: string,
+  notes: ShapeNotes,
+  readEntry: (entry: JsonObject, path: string) => Entry | undefined,
+): Entry[] =>
+  list.flatMap((entry, index) => {
+    const path = `${listPath}.${index}`;
+    if (!isJsonObject(entry)) {
+      notes.add(path, `${describeJsonType(entry)} instead of an object, not typed`);
+      return [];
+    }
+    const read = readEntry(entry, path);
+    return read === undefined ? [] : [read];
+  });
 
 /** Latest EventTime accepted: as many digits of ms as the sort key holds (year 33658), every value a safe integer. */
 const MAX_EVENT_TIME = 10 ** EVENT_TIME_DIGITS - 1;
 const EVENT_TIME_TEXT = new RegExp(`^\\d{1,${EVENT_TIME_DIGITS}}$`);
 
-/** Fields every group webhook carries; checked before the command's own fields, with their own reasons. */
+/** Fields every group webhook carries. */
 export interface GroupPayload {
   groupId: string;
-  /** Tencent's EventTime in ms; undefined when the body has none (older documentation pages omit it). */
+  /** Tencent's EventTime in ms; undefined when the body has none or an unusable one (the receive time is used then). */
   eventTime: number | undefined;
 }
 
+/** The one field without which an event cannot be stored: it names the item collection. */
 const readGroupId = (body: JsonObject): string => {
   const groupId = body.GroupId;
   if (typeof groupId !== 'string' || groupId === '' || groupId.length > InputLimit.groupIdLength) {
@@ -68,30 +95,40 @@ const readGroupId = (body: JsonObject): string => {
   return groupId;
 };
 
-/** Tencent documents EventTime as an Integer but its samples send a numeric string; both are accepted. */
-const readEventTime = (body: JsonObject): number | undefined => {
+/** Tencent documents EventTime as an Integer but its samples send a numeric string; both are read. */
+const readEventTime = (body: JsonObject, notes: ShapeNotes): number | undefined => {
   const eventTime = body.EventTime;
   if (eventTime === undefined) return undefined;
   if (typeof eventTime === 'number' && Number.isInteger(eventTime) && eventTime >= 0 && eventTime <= MAX_EVENT_TIME) {
     return eventTime;
   }
   if (typeof eventTime === 'string' && EVENT_TIME_TEXT.test(eventTime)) return Number(eventTime);
-  throw new WebhookRejectedError(
-    'EventTimeInvalid',
-    `EventTime must be milliseconds since the epoch: an integer or a string of up to ${EVENT_TIME_DIGITS} digits`,
+  notes.add('EventTime', `${describeJsonType(eventTime)} that is not milliseconds since the epoch; the receive time is used`);
+  return undefined;
+};
+
+/** The body's CallbackCommand only repeats the query's; the query's wins (it routed the request). */
+const noteBodyCommand = (delivery: WebhookDelivery, notes: ShapeNotes): void => {
+  const bodyCommand = delivery.body.CallbackCommand;
+  if (bodyCommand === undefined || bodyCommand === delivery.command) return;
+  notes.add(
+    'CallbackCommand',
+    typeof bodyCommand === 'string' ? 'differs from the query\'s; recorded as the query\'s' : `${describeJsonType(bodyCommand)}, ignored`,
   );
 };
 
-export const readGroupPayload = (body: JsonObject): GroupPayload => ({
-  groupId: readGroupId(body),
-  eventTime: readEventTime(body),
-});
+export const readGroupPayload = (delivery: WebhookDelivery, notes: ShapeNotes): GroupPayload => {
+  const groupId = readGroupId(delivery.body);
+  noteBodyCommand(delivery, notes);
+  return { groupId, eventTime: readEventTime(delivery.body, notes) };
+};
 
-/** Builds the event to record from a delivery, its common fields and the command's typed fields. */
+/** Builds the event to record from a delivery, its common fields, the command's typed fields and the notes. */
 export const groupEventFrom = (
   delivery: WebhookDelivery,
   payload: GroupPayload,
   fields: Record<string, StorableValue | undefined>,
+  notes: ShapeNotes,
 ): ValidatedGroupEvent => ({
   deliveryId: deliveryId(delivery.sdkAppId, delivery.command, delivery.body),
   sdkAppId: delivery.sdkAppId,
@@ -103,6 +140,7 @@ export const groupEventFrom = (
   optPlatform: delivery.optPlatform,
   rawBody: delivery.rawBody,
   fields: withoutUndefined(fields),
+  shapeNotes: notes.list(),
 });
 
 const withoutUndefined = (fields: Record<string, StorableValue | undefined>): Record<string, StorableValue> =>

@@ -17,6 +17,8 @@ export interface ReceiveResult {
   outcome: WebhookOutcomeName;
   command: string;
   groupId?: string;
+  /** What did not match the documented shape; the log line is a WARN when there is any. */
+  shapeNotes?: string[];
 }
 
 /** Routes a verified delivery to its command's handler and records the event; an unrecorded command is ignored. */
@@ -29,5 +31,10 @@ export const receiveWebhook = async (
   if (handler === undefined) return { outcome: WebhookOutcome.Ignored, command: delivery.command };
   const event = handler(delivery);
   const result = await store.recordEvent(event);
-  return { outcome: result, command: delivery.command, groupId: event.groupId };
+  return {
+    outcome: result,
+    command: delivery.command,
+    groupId: event.groupId,
+    ...(event.shapeNotes.length === 0 ? {} : { shapeNotes: event.shapeNotes }),
+  };
 };

@@ -14,7 +14,7 @@ export interface WebhookDelivery {
   receivedAt: number;
 }
 
-/** Validates one command's payload and turns the delivery into the event to record. Throws WebhookRejectedError. */
+/** Reads one command's payload into the event to record; throws WebhookRejectedError only when the group cannot be identified. */
 export type CommandHandler = (delivery: WebhookDelivery) => ValidatedGroupEvent;
 
 /** The recorded commands, each with its handler; any command missing from it is acknowledged with OK and not stored. */

@@ -2,6 +2,7 @@ import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemComman
 import { DYNAMO_DEADLINE_MS } from '../dynamo/client.js';
 import { DeadlineExceededError, withDeadline } from '../dynamo/deadline.js';
 import { StoreError, isConditionFailure } from '../dynamo/errors.js';
+import { layOutEventItem } from './bodyLayout.js';
 import { EventTimeSource, eventItem } from './eventItem.js';
 import { groupPartitionKey, untimedDeliverySortKey } from './keys.js';
 import { type EventStore, RecordResult, type RecordResultName, type ValidatedGroupEvent } from './types.js';
@@ -18,7 +19,7 @@ export interface DynamoEventStoreOptions {
 }
 
 /**
- * One conditional PutItem per event: `attribute_not_exists(pk)` on a sort key that includes the delivery's
+ * One conditional PutItem per event (after the part items of a body too large for one item, if any): `attribute_not_exists(pk)` on a sort key that includes the delivery's
  * digest, so a repeated delivery (even concurrent) fails the condition and counts as a duplicate.
  * No transactions: dynalite, the local DynamoDB, has none.
  */
@@ -53,6 +54,14 @@ export const dynamoEventStore = ({
     }
   };
 
+  const putPart = async (part: Record<string, AttributeValue>): Promise<void> => {
+    try {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: part }));
+    } catch (error) {
+      throw new StoreError('DynamoDB PutItem of a body part failed', { cause: error });
+    }
+  };
+
   /**
    * A delivery without EventTime is keyed by its first receive time. That time is claimed in its own
    * item first, so a retry (which arrives later) finds the claim and writes to the same sort key.
@@ -81,7 +90,10 @@ export const dynamoEventStore = ({
       event.eventTime === undefined
         ? [await claimedReceiveTime(event), EventTimeSource.Received]
         : [event.eventTime, EventTimeSource.Tencent];
-    const item = eventItem(event, eventTime, source, expiresAt(event.receivedAt));
+    const { item, parts } = layOutEventItem(eventItem(event, eventTime, source, expiresAt(event.receivedAt)));
+    // Parts first, the event item last: until its conditional put succeeds nothing reads the parts, and a retry
+    // writes the same parts again (same keys, same bytes), so a crash in between is completed by the retry.
+    await Promise.all(parts.map(putPart));
     return { item, stored: await putIfAbsent(item) };
   };
 

@@ -9,7 +9,10 @@ export type EventTimeSourceName = (typeof EventTimeSource)[keyof typeof EventTim
 
 const stringOrNull = (value: string | undefined): AttributeValue => (value === undefined ? { NULL: true } : { S: value });
 
-/** The DynamoDB item for one event; the README's "Item schema" documents every attribute. */
+/**
+ * The DynamoDB item for one event, its body as text; lib/eventStore/bodyLayout.ts stores a large body otherwise.
+ * The README's "What is stored" documents every attribute.
+ */
 export const eventItem = (
   event: ValidatedGroupEvent,
   eventTime: number,
@@ -29,5 +32,6 @@ export const eventItem = (
   optPlatform: stringOrNull(event.optPlatform),
   receivedAt: { N: String(event.receivedAt) },
   body: { S: event.rawBody },
+  ...(event.shapeNotes.length === 0 ? {} : { shapeNotes: { L: event.shapeNotes.map((note) => ({ S: note })) } }),
   ...(expiresAt === undefined ? {} : { expiresAt: { N: String(expiresAt) } }),
 });

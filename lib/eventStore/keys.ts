@@ -14,6 +14,28 @@ export const EVENT_SORT_KEY_PREFIX = 'EVENT#';
 export const eventSortKey = (eventTime: number, deliveryId: string): string =>
   `${EVENT_SORT_KEY_PREFIX}${String(eventTime).padStart(EVENT_TIME_DIGITS, '0')}#${deliveryId}`;
 
+/**
+ * A part of a body too large for its event item (lib/eventStore/bodyLayout.ts). Outside the `EVENT#` range, so
+ * event queries and the stream consumer's filter never see one; named by the delivery and the digest of the
+ * compressed body, so a retry writes the same parts again, byte for byte, and nothing else.
+ */
+export const BODY_PART_SORT_KEY_PREFIX = 'BODYPART#';
+
+/** The common prefix of one stored body's parts: a Query with `begins_with` returns them in order. */
+export const bodyPartsPrefix = (deliveryId: string, compressedDigest: string): string =>
+  `${BODY_PART_SORT_KEY_PREFIX}${deliveryId}#${compressedDigest}#`;
+
+export const bodyPartSortKey = (deliveryId: string, compressedDigest: string, index: number): string =>
+  `${bodyPartsPrefix(deliveryId, compressedDigest)}${String(index).padStart(4, '0')}`;
+
+/**
+ * The redrive's pending pieces of one replay record split over log lines that reached it in different batches
+ * (lib/replay/pendingReplayChunks.ts): a partition of their own, apart from every group's.
+ */
+export const pendingReplayPartitionKey = (recordId: string): string => `REPLAY#${recordId}`;
+export const PENDING_REPLAY_HEAD_SORT_KEY = 'HEAD';
+export const pendingReplayChunkSortKey = (index: number): string => `CHUNK#${String(index).padStart(4, '0')}`;
+
 /** Claims the receive time of a delivery that carried no EventTime, so its retries reuse the same sort key. */
 export const untimedDeliverySortKey = (deliveryId: string): string => `UNTIMED#${deliveryId}`;
 

@@ -1,6 +1,6 @@
 import type { StorableValue } from '../dynamo/attributeValue.js';
 
-/** A validated event, ready to be recorded: what a command handler makes of one delivery. */
+/** An event read from a delivery, ready to be recorded: what a command handler makes of one delivery. */
 export interface ValidatedGroupEvent {
   deliveryId: string;
   sdkAppId: string;
@@ -14,6 +14,8 @@ export interface ValidatedGroupEvent {
   rawBody: string;
   /** The command's own typed attributes (see the README's item schema). */
   fields: Record<string, StorableValue>;
+  /** What in the body did not match Tencent's documented shape (recorded anyway); empty when all did. */
+  shapeNotes: string[];
 }
 
 export const RecordResult = { Recorded: 'recorded', Duplicate: 'duplicate' } as const;

@@ -89,7 +89,7 @@ const minOf = (a: number | null, b: number): number => (a === null ? b : Math.mi
  * The listed attributes as one map, the last entry winning for a repeated key (as applying them in order
  * would). An empty key is ignored: DynamoDB cannot store it as a map key, and Tencent does not allow it.
  */
-export const attributeListAsMap = (list: readonly { key: string; value: string }[] | undefined): Map<string, string> =>
+export const attributeListAsMap = (list: readonly { key: string; value?: string }[] | undefined): Map<string, string | undefined> =>
   new Map((list ?? []).filter(({ key }) => key !== '').map(({ key, value }) => [key, value]));
 
 /** Visible attributes: the non-deleted keys changed no earlier than the last reset. Sorted by key. */
@@ -113,9 +113,11 @@ const applyAttributeChange = (state: GroupState, event: StateMergeInput): GroupS
 
   const changes = new Map(Object.entries(attributeChanges));
   if (option !== AttributeOption.Clear) {
-    for (const [key, value] of attributeListAsMap(event.groupAttr)) {
+    // A delete needs the keys only; a set or modify entry without a value is not an attribute (the reader notes it).
+    const listed = option === AttributeOption.Delete ? event.groupAttr : event.groupAttr?.filter((entry) => entry.value !== undefined);
+    for (const [key, value] of attributeListAsMap(listed)) {
       if (!isLater(event.sortKey, changes.get(key)?.changedBy)) continue;
-      changes.set(key, option === AttributeOption.Delete ? { changedBy: event.sortKey } : { changedBy: event.sortKey, value });
+      changes.set(key, option === AttributeOption.Delete || value === undefined ? { changedBy: event.sortKey } : { changedBy: event.sortKey, value });
     }
   }
   // A change older than the last reset can never show again: pruning keeps the state small and canonical.
@@ -152,7 +154,8 @@ const applyReplacedFields = (state: GroupState, event: StateMergeInput): GroupSt
 };
 
 const applyGroupFull = (state: GroupState, event: StateMergeInput): GroupState => {
-  if (event.command !== GroupCommand.GroupFull) return state;
+  // A Community topic's full event is the topic's, not the group's.
+  if (event.command !== GroupCommand.GroupFull || event.topicId !== undefined) return state;
   const counted = state.bookkeeping.countedFullDeliveries;
   if (counted.includes(event.deliveryId)) return state;
   return {

@@ -16,16 +16,20 @@ export interface StateMergeInput {
   ownerAccount?: string | undefined;
   groupName?: string | undefined;
   optionType?: string | undefined;
-  groupAttr?: { key: string; value: string }[] | undefined;
+  /** `value` is absent in a keys-only `delete` entry. */
+  groupAttr?: { key: string; value?: string }[] | undefined;
+  /** Set on a Community topic's group-full: the topic is full, not the group. */
+  topicId?: string | undefined;
 }
 
-const attributeList = (value: ReturnType<typeof plainObject>[string] | undefined): { key: string; value: string }[] | undefined => {
+const attributeList = (value: ReturnType<typeof plainObject>[string] | undefined): { key: string; value?: string }[] | undefined => {
   if (!Array.isArray(value)) return undefined;
   return listOf(value).flatMap((entry) => {
     const { key, value: attributeValue } = objectOf(entry);
     const keyText = textOf(key);
     const valueText = textOf(attributeValue);
-    return keyText === undefined || valueText === undefined ? [] : [{ key: keyText, value: valueText }];
+    if (keyText === undefined) return [];
+    return [valueText === undefined ? { key: keyText } : { key: keyText, value: valueText }];
   });
 };
 
@@ -51,5 +55,6 @@ export const stateMergeInputFromItem = (item: ItemImage | undefined): StateMerge
     groupName: textOf(plain.groupName),
     optionType: textOf(plain.optionType),
     groupAttr: attributeList(plain.groupAttr),
+    topicId: textOf(plain.topicId),
   };
 };

@@ -2,6 +2,7 @@ import { type AttributeValue, type DynamoDBClient, GetItemCommand, QueryCommand,
 import { type PlainValue, plainObject } from '../dynamo/attributeValue.js';
 import { StoreError } from '../dynamo/errors.js';
 import { EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../eventStore/keys.js';
+import { BODY_STORAGE_ATTRIBUTES, type BodyPartsReader, bodyTextOf, compressedBodyOf, dynamoBodyPartsReader } from '../eventStore/storedBody.js';
 import { type GroupStateView, groupStateView } from '../groupState/merge.js';
 import { groupStateFromItem, groupStateKey } from '../groupState/stateItem.js';
 import { decodeEventsCursor, encodeEventsCursor } from './cursor.js';
@@ -34,17 +35,35 @@ export interface GroupReader {
 /** A command filter can leave a DynamoDB page empty; this many Query calls at most fill one answer. */
 const MAX_QUERIES_PER_PAGE = 10;
 
+/**
+ * What one answer's events may take, serialized: Lambda refuses a response over 6 MB, and the rest of the answer
+ * is small. A page ends early (with a cursor) rather than grow past it.
+ */
+export const EVENTS_RESPONSE_BUDGET_BYTES = 5_000_000;
+
 /** The common attributes first, in the README's order; then the command's typed ones. */
 const LEADING_ATTRIBUTES = ['groupId', 'command', 'eventTime', 'eventTimeSource', 'deliveryId'] as const;
 
-/** The item as the API shows it: keys and the TTL attribute are storage details. */
-const eventView = ({ pk: _, sk: __, expiresAt: ___, ...item }: Record<string, AttributeValue>): EventView => {
-  const plain = plainObject(item);
+/**
+ * The item as the API shows it: keys, the TTL attribute and how the body is stored are storage details; `body`
+ * is the text as received, whole, however it is stored. An event whose text alone would break the response
+ * limit (a body of escape-heavy JSON near the input limit) carries its body gzip-compressed, base64, instead.
+ */
+const eventView = async (item: Record<string, AttributeValue>, readParts: BodyPartsReader, textFits: boolean): Promise<EventView> => {
+  const { pk: _, sk: __, expiresAt: ___, ...attributes } = item;
+  const storage: readonly string[] = BODY_STORAGE_ATTRIBUTES;
+  const plain = plainObject(Object.fromEntries(Object.entries(attributes).filter(([name]) => !storage.includes(name))));
   const leading = Object.fromEntries(LEADING_ATTRIBUTES.filter((name) => name in plain).map((name) => [name, plain[name] as PlainValue]));
-  return { ...leading, ...plain };
+  if (textFits) return { ...leading, ...plain, body: await bodyTextOf(item, readParts) };
+  const compressed = (await compressedBodyOf(item, readParts)) ?? Buffer.alloc(0);
+  return { ...leading, ...plain, bodyGzipBase64: compressed.toString('base64') };
 };
 
+const serializedBytes = (view: EventView): number => Buffer.byteLength(JSON.stringify(view), 'utf8');
+
 export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClient; tableName: string }): GroupReader => {
+  const readParts = dynamoBodyPartsReader(client, tableName);
+
   const send = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
@@ -69,7 +88,9 @@ export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClien
       const events: EventView[] = [];
       let startAfter = cursor === undefined ? undefined : decodeEventsCursor(cursor);
       let more = true;
-      for (let query = 0; query < MAX_QUERIES_PER_PAGE && more && events.length < limit; query += 1) {
+      let responseBytes = 0;
+      let fullAfter: string | undefined;
+      for (let query = 0; query < MAX_QUERIES_PER_PAGE && more && events.length < limit && fullAfter === undefined; query += 1) {
         const input: QueryCommandInput = {
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
@@ -84,10 +105,24 @@ export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClien
           ...(startAfter === undefined ? {} : { ExclusiveStartKey: { pk: { S: groupPartitionKey(groupId) }, sk: { S: startAfter } } }),
         };
         const page = await send('Query', () => client.send(new QueryCommand(input)));
-        events.push(...(page.Items ?? []).map(eventView));
-        startAfter = page.LastEvaluatedKey?.sk?.S;
-        more = startAfter !== undefined;
+        for (const item of page.Items ?? []) {
+          let view = await eventView(item, readParts, true);
+          if (events.length === 0 && serializedBytes(view) > EVENTS_RESPONSE_BUDGET_BYTES) view = await eventView(item, readParts, false);
+          const bytes = serializedBytes(view);
+          if (events.length > 0 && responseBytes + bytes > EVENTS_RESPONSE_BUDGET_BYTES) {
+            fullAfter = startAfter;
+            break;
+          }
+          events.push(view);
+          responseBytes += bytes;
+          startAfter = item.sk?.S;
+        }
+        if (fullAfter === undefined) {
+          startAfter = page.LastEvaluatedKey?.sk?.S;
+          more = startAfter !== undefined;
+        }
       }
+      if (fullAfter !== undefined) return { events, nextCursor: encodeEventsCursor(fullAfter) };
       return { events, nextCursor: more && startAfter !== undefined ? encodeEventsCursor(startAfter) : null };
     },
   };

@@ -4,11 +4,12 @@
  */
 export const InputLimit = {
   /**
-   * Body bytes as received (decoded when base64). Attribute changes carry at most 16 KB; a disband of a
-   * group with a few thousand members is the largest real body. The item stores the body and typed fields
-   * taken from it (never larger than the body), so 2 × 192 KiB stays under DynamoDB's 400 KB item limit.
+   * Body bytes as received (decoded when base64): 4.5 MiB, what Lambda's 6 MB request limit lets through as base64
+   * (an HTTP API base64-encodes a body sent without a text Content-Type, as Tencent's is). A 6,000-member disband
+   * is about 324 KB, a 50,000-member one about 2.7 MB. A body too large for one DynamoDB item is compressed and,
+   * if need be, split over part items (lib/eventStore/bodyLayout.ts).
    */
-  bodyBytes: 192 * 1024,
+  bodyBytes: 4.5 * 1024 * 1024,
   /** JSON nesting depth of the body. Tencent's bodies are 3 deep; DynamoDB refuses maps deeper than 32. */
   nestingDepth: 32,
   /** Each of Tencent's query parameters (SdkAppid, CallbackCommand, ClientIP, OptPlatform, Sign, RequestTime). */

@@ -1,5 +1,5 @@
 import { type LogContext, type LogLevelName, writeLog } from '../log.js';
-import type { ApiGatewayEvent } from './types.js';
+import { type ReplayRecord, replayLogParts } from '../replay/replayRecord.js';
 
 /** What happened to one request; the `outcome` field of its log line (documented in the README). */
 export const WebhookOutcome = {
@@ -20,43 +20,36 @@ export interface WebhookLogEntry {
   errorCode?: number;
   detail?: string;
   durationMs: number;
-  /** Only on `failed`: the whole request, for `npm run replay`. */
+  /** What did not match Tencent's documented shape in a recorded (or duplicate) event: the line is then a WARN. */
+  shapeNotes?: string[];
+  /**
+   * On a request that passed verification but was not recorded (`failed`, and `rejected` after verification): the
+   * whole request, for `npm run replay` and the redrive. Split over chunk lines when it would not fit one.
+   */
   replay?: ReplayRecord;
 }
 
-const levelOf = (outcome: WebhookOutcomeName): LogLevelName =>
-  outcome === WebhookOutcome.Failed ? 'ERROR' : outcome === WebhookOutcome.Rejected ? 'WARN' : 'INFO';
+const levelOf = ({ outcome, shapeNotes }: WebhookLogEntry): LogLevelName => {
+  if (outcome === WebhookOutcome.Failed) return 'ERROR';
+  return outcome === WebhookOutcome.Rejected || (shapeNotes?.length ?? 0) > 0 ? 'WARN' : 'INFO';
+};
+
+/** The message of the lines that carry the rest of a replay record too large for its request's line. */
+export const REPLAY_CHUNK_MESSAGE = 'webhookReplayChunk';
 
 /**
- * One JSON line per request. Only names, codes and safe messages go in, never a token or a Sign; the body
- * only on a failed request, for replay. LOG_LEVEL=WARN keeps rejections and failures; SILENT mutes all.
+ * One JSON line per request, plus a chunk line per 150 KB of a replay record's body that would not fit it (each
+ * chunk line has the same level and outcome, so a filter on either keeps them together). Only names, codes and
+ * safe messages go in, never a token or a Sign; the body only in a replay record. LOG_LEVEL=WARN keeps rejections
+ * and failures; SILENT mutes all.
  */
-export const logWebhookOutcome = (entry: WebhookLogEntry, context?: LogContext): void =>
-  writeLog(levelOf(entry.outcome), 'webhook', { ...entry }, context);
-
-/**
- * What a failed request's error log line carries so that `npm run replay` can record it later: the query
- * without Sign and RequestTime (the replay is not re-signed, and a Sign must not outlive its request), the
- * body exactly as received, and the receive time the first attempt used.
- */
-export interface ReplayRecord {
-  query: Record<string, string>;
-  body: string;
-  receivedAt: number;
-}
-
-const NOT_REPLAYED = new Set(['Sign', 'RequestTime']);
-
-export const replayRecordOf = (
-  event: Pick<ApiGatewayEvent, 'queryStringParameters'>,
-  body: string,
-  receivedAt: number,
-): ReplayRecord => ({
-  query: Object.fromEntries(
-    Object.entries(event.queryStringParameters ?? {}).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && !NOT_REPLAYED.has(entry[0]),
-    ),
-  ),
-  body,
-  receivedAt,
-});
+export const logWebhookOutcome = ({ replay, ...entry }: WebhookLogEntry, context?: LogContext): void => {
+  const level = levelOf(entry);
+  if (replay === undefined) {
+    writeLog(level, 'webhook', { ...entry }, context);
+    return;
+  }
+  const { replay: logged, chunks } = replayLogParts(replay);
+  writeLog(level, 'webhook', { ...entry, replay: logged }, context);
+  for (const replayChunk of chunks) writeLog(level, REPLAY_CHUNK_MESSAGE, { outcome: entry.outcome, replayChunk }, context);
+};

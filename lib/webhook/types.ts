@@ -21,6 +21,8 @@ export type WebhookRequestEvent = Omit<ApiGatewayEvent, 'body'> & {
 /** Shared between the chain's middlewares for one request (middy's `request.internal`). */
 export interface WebhookRequestState extends Record<string, unknown> {
   startedAt?: number;
+  /** Set once the caller is verified as Tencent for our app: from then on a refusal logs the replay record. */
+  verified?: boolean;
 }
 
 /** Every middleware of the webhook chain has this shape. */

@@ -38,6 +38,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
       receivedAt: Date.now(),
       clientIp: query.ClientIP,
       optPlatform: query.OptPlatform,
+      shapeNotes: [],
       rawBody,
       fields,
     },

@@ -76,7 +76,7 @@ describe('the packaged template (stage prod)', () => {
 
   it('runs the function on nodejs22.x, arm64, with settings from deploy-time parameters', () => {
     const functions = Object.fromEntries(resourcesOfType(prod, 'AWS::Lambda::Function'));
-    expect(Object.keys(functions).sort()).toEqual(['GroupStateLambdaFunction', 'GroupsLambdaFunction', 'WebhookLambdaFunction']);
+    expect(Object.keys(functions).sort()).toEqual(['GroupStateLambdaFunction', 'GroupsLambdaFunction', 'RedriveLambdaFunction', 'WebhookLambdaFunction']);
     const webhook = functions.WebhookLambdaFunction;
     expect(webhook?.Properties).toMatchObject({
       Runtime: 'nodejs22.x',

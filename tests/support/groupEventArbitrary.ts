@@ -7,11 +7,12 @@ export const PROPERTY_GROUP_ID = '@TGS#2J4SZEAEL';
 
 /** Few keys, so events collide on them; `__proto__` and `constructor` check the map is a plain data map. */
 const attributeKey = fc.constantFrom('a', 'b', 'c', 'level', '__proto__', 'constructor');
-const attributeList = fc.array(fc.record({ key: attributeKey, value: fc.constantFrom('1', '2', 'x', '') }), { maxLength: 4 });
+/** Keys-only entries too: Tencent's delete sends them; a set or modify entry without a value changes nothing. */
+const attributeList = fc.array(fc.record({ key: attributeKey, value: fc.constantFrom('1', '2', 'x', '') }, { requiredKeys: ['key'] }), { maxLength: 4 });
 const groupType = fc.option(fc.constantFrom('Public', 'Private', 'ChatRoom', 'Community'), { nil: undefined });
 
 const eventBody = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ command: fc.constant(GroupCommand.GroupFull) }) },
+  { weight: 2, arbitrary: fc.record({ command: fc.constant(GroupCommand.GroupFull), topicId: fc.constantFrom('@TGS#_topic1', '@TGS#_topic2') }, { requiredKeys: ['command'] }) },
   {
     weight: 1,
     arbitrary: fc.record({

@@ -30,7 +30,7 @@ export const replayGroupEvents = (deliveries: readonly StateMergeInput[]): Group
     if (event.groupType !== undefined) state.type = event.groupType;
     if (event.groupName !== undefined) state.name = event.groupName;
     if (event.ownerAccount !== undefined) state.owner = event.ownerAccount;
-    if (event.command === GroupCommand.GroupFull) {
+    if (event.command === GroupCommand.GroupFull && event.topicId === undefined) {
       state.fullCount += 1;
       state.lastFullAt = event.eventTime;
     }
@@ -43,7 +43,7 @@ export const replayGroupEvents = (deliveries: readonly StateMergeInput[]): Group
       if (event.optionType === 'set') attributes = new Map();
       if (event.optionType === 'clear') attributes = new Map();
       for (const { key, value } of listed) {
-        if (event.optionType === 'set' || event.optionType === 'modify') attributes.set(key, value);
+        if ((event.optionType === 'set' || event.optionType === 'modify') && value !== undefined) attributes.set(key, value);
         if (event.optionType === 'delete') attributes.delete(key);
       }
     }

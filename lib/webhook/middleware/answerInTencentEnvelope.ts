@@ -1,10 +1,13 @@
 import { StoreError } from '../../dynamo/errors.js';
 import type { ReceiveResult } from '../../commands/router.js';
 import { WebhookRejectedError } from '../errors.js';
-import { WebhookOutcome, logWebhookOutcome, replayRecordOf } from '../outcome.js';
+import { replayRecordOf } from '../../replay/replayRecord.js';
+import { WebhookOutcome, logWebhookOutcome } from '../outcome.js';
 import { queryOf, readWebhookQuery } from '../query.js';
 import { failResponse, okResponse } from '../tencentAnswer.js';
-import { type WebhookMiddleware, elapsedMs, logContextOf } from '../types.js';
+import { isJsonObject } from '../../commands/payload.js';
+import { InputLimit } from '../constants.js';
+import { type WebhookMiddleware, type WebhookRequestEvent, elapsedMs, logContextOf } from '../types.js';
 
 const fromJsonBodyParser = (error: Error): boolean =>
   (error.cause as { package?: unknown } | undefined)?.package === '@middy/http-json-body-parser';
@@ -19,9 +22,34 @@ export const toRejection = (error: Error): WebhookRejectedError => {
   return new WebhookRejectedError('InternalError', 'internal error', { cause: error });
 };
 
-const groupIdOf = (body: unknown): string | undefined => {
-  const groupId = (body as { GroupId?: unknown } | null | undefined)?.GroupId;
-  return typeof groupId === 'string' ? groupId : undefined;
+/** The longest GroupId a log line names (a refused one may be longer than any real one). */
+const LOGGED_GROUP_ID_LENGTH = 256;
+
+/** The body text as received, decoded when base64, whether or not the chain got as far as reading it. */
+const bodyTextOf = (event: WebhookRequestEvent): string | undefined => {
+  if (event.rawBody !== undefined) return event.rawBody;
+  if (typeof event.body !== 'string') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+};
+
+/** The parsed body; parsed here only for a verified request the chain refused before its parser ran. */
+const parsedBodyOf = (event: WebhookRequestEvent, verified: boolean): Record<string, unknown> | undefined => {
+  const body = event.rawBody === undefined && typeof event.body === 'string' && verified ? parseOrUndefined(bodyTextOf(event)) : event.body;
+  return isJsonObject(body) ? body : undefined;
+};
+
+const parseOrUndefined = (text: string | undefined): unknown => {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const textField = (body: Record<string, unknown> | undefined, key: string, maxLength: number): string | undefined => {
+  const value = body?.[key];
+  if (typeof value === 'string') return value.slice(0, maxLength);
+  return typeof value === 'number' ? String(value) : undefined;
 };
 
 const describeCause = (error: WebhookRejectedError): string | undefined => {
@@ -46,6 +74,7 @@ export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware =>
       outcome: result.outcome,
       command: result.command,
       groupId: result.groupId,
+      ...(result.shapeNotes === undefined ? {} : { shapeNotes: result.shapeNotes }),
       durationMs: elapsedMs(request.internal, now),
     }, logContextOf(request));
     request.response = okResponse();
@@ -53,18 +82,21 @@ export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware =>
   onError: function answerInTencentEnvelopeOnError(request) {
     const rejection = toRejection(request.error ?? new Error('unknown error'));
     const failed = rejection.httpStatus >= 500;
-    const { rawBody, receivedAt } = request.event;
-    // A verified, parsed request that could not be recorded is logged whole, so an operator can replay it.
-    const replayable = failed && rawBody !== undefined && receivedAt !== undefined && rejection.reason !== 'NotConfigured';
+    const verified = request.internal.verified === true;
+    const body = parsedBodyOf(request.event, verified);
+    const bodyText = verified ? bodyTextOf(request.event) : undefined;
+    const { receivedAt } = request.event;
+    // A request that passed verification and was not recorded is logged whole: it can be replayed or redriven.
+    const replayable = bodyText !== undefined && bodyText !== '' && receivedAt !== undefined;
     logWebhookOutcome({
       outcome: failed ? WebhookOutcome.Failed : WebhookOutcome.Rejected,
-      command: queryOf(request.event).callbackCommand,
-      groupId: groupIdOf(request.event.body),
+      command: queryOf(request.event).callbackCommand ?? textField(body, 'CallbackCommand', InputLimit.queryParameterLength),
+      groupId: textField(body, 'GroupId', LOGGED_GROUP_ID_LENGTH),
       reason: rejection.reason,
       errorCode: rejection.errorCode,
       detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
       durationMs: elapsedMs(request.internal, now),
-      ...(replayable ? { replay: replayRecordOf(request.event, rawBody, receivedAt) } : {}),
+      ...(replayable ? { replay: replayRecordOf(request.event.queryStringParameters, bodyText, receivedAt) } : {}),
     }, logContextOf(request));
     request.response = failResponse(rejection.httpStatus, rejection.errorCode, rejection.message);
   },

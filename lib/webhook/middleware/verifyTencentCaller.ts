@@ -52,5 +52,6 @@ export const verifyRequest = (query: WebhookQuery, config: WebhookConfig, nowMs:
 export const verifyTencentCaller = (config: WebhookConfig, now: () => number): WebhookMiddleware => ({
   before: function verifyTencentCallerBefore(request) {
     verifyRequest(queryOf(request.event), config, now());
+    request.internal.verified = true;
   },
 });

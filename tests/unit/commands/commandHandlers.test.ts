@@ -4,6 +4,7 @@ import { GroupCommand } from '../../../lib/commands/constants.js';
 import { recordGroupAttrChanged } from '../../../lib/commands/groupAttrChanged.js';
 import { recordGroupDestroyed } from '../../../lib/commands/groupDestroyed.js';
 import { recordGroupFull } from '../../../lib/commands/groupFull.js';
+import { InputLimit } from '../../../lib/webhook/constants.js';
 import type { WebhookDelivery } from '../../../lib/commands/types.js';
 import { rejectionReasonOf as reasonOf } from '../../support/rejectionReasonOf.js';
 
@@ -47,8 +48,22 @@ describe('recordGroupFull', () => {
     ['null', null],
     ['a boolean', true],
     ['an empty string', ''],
-  ])('refuses EventTime that is %s', (_, EventTime) => {
-    expect(reasonOf(() => full({ GroupId: '@TGS#1', EventTime }))).toBe('EventTimeInvalid');
+  ])('records an EventTime that is %s as absent (the receive time is used), with a note', (_, EventTime) => {
+    const event = full({ GroupId: '@TGS#1', EventTime });
+    expect(event.eventTime).toBeUndefined();
+    expect(event.shapeNotes).toEqual([expect.stringMatching(/^EventTime: .* not milliseconds since the epoch; the receive time is used$/)]);
+  });
+
+  it('types a Community topic\'s TopicId', () => {
+    expect(full({ GroupId: '@TGS#_community', TopicId: '@TGS#_community@TOPIC#_t1', EventTime: 1 }).fields).toEqual({
+      topicId: '@TGS#_community@TOPIC#_t1',
+    });
+  });
+
+  it('notes a body CallbackCommand that differs from the query\'s, and records under the query\'s', () => {
+    const event = recordGroupFull({ ...delivery(GroupCommand.GroupFull, { CallbackCommand: 'Other', GroupId: 'g', EventTime: 1 }) });
+    expect(event.command).toBe(GroupCommand.GroupFull);
+    expect(event.shapeNotes).toEqual(['CallbackCommand: differs from the query\'s; recorded as the query\'s']);
   });
 
   it.each([
@@ -91,6 +106,7 @@ describe('recordGroupDestroyed', () => {
       groupType: 'Public',
       ownerAccount: 'leckie',
       groupName: 'MyFirstGroup',
+      memberCount: 3,
       memberAccounts: ['leckie', 'peter', 'bob'],
     });
   });
@@ -100,20 +116,46 @@ describe('recordGroupDestroyed', () => {
     expect(destroyed(community).fields).toEqual({ groupType: 'Community', ownerAccount: 'leckie', groupName: 'MyFirstGroup' });
   });
 
-  it('names the offending field and the expected type', () => {
-    expect(() => destroyed({ ...sample, MemberList: [{ Member_Account: 7 }] })).toThrow(
-      'MemberList.0.Member_Account must be of type string',
-    );
-    expect(() => destroyed({ ...sample, GroupId: 7 })).toThrow('GroupId must be a non-empty string');
+  it('records odd fields as far as they can be read, noting each', () => {
+    const event = destroyed({
+      ...sample,
+      Name: 42,
+      Owner_Account: { id: 'leckie' },
+      MemberList: [{ Member_Account: 1001 }, { Member_Account: 'bob' }, 'carol', { Account: 'dave' }, { Member_Account: 1002 }],
+    });
+    expect(event.fields).toEqual({ groupType: 'Public', groupName: '42', memberCount: 5, memberAccounts: ['1001', 'bob', '1002'] });
+    expect(event.shapeNotes).toEqual([
+      'Owner_Account: an object, not typed',
+      'Name: a number, typed as its JSON text',
+      'MemberList.*.Member_Account: a number, typed as its JSON text (2 times)',
+      'MemberList.*: a string instead of an object, not typed',
+      'MemberList.*.Member_Account: missing, entry not typed',
+    ]);
   });
 
-  it.each([
-    ['MemberList not an array', { MemberList: 'bob' }],
-    ['a member without Member_Account', { MemberList: [{ Account: 'bob' }] }],
-    ['Owner_Account a number', { Owner_Account: 7 }],
-    ['Name an object', { Name: {} }],
-  ])('refuses %s', (_, change) => {
-    expect(reasonOf(() => destroyed({ ...sample, ...change }))).toBe('PayloadInvalid');
+  it('records MemberList null or not a list without members, noted', () => {
+    expect(destroyed({ ...sample, MemberList: null }).fields).not.toHaveProperty('memberAccounts');
+    expect(destroyed({ ...sample, MemberList: null }).shapeNotes).toEqual(['MemberList: null instead of a list, not typed']);
+    expect(destroyed({ ...sample, MemberList: 'bob' }).shapeNotes).toEqual(['MemberList: a string instead of a list, not typed']);
+  });
+
+  it('types Operator_Account (who disbanded the group) and the member count', () => {
+    expect(destroyed({ ...sample, Operator_Account: 'admin' }).fields).toMatchObject({ operatorAccount: 'admin', memberCount: 3 });
+  });
+
+  it('leaves an over-long field untyped, noted; the body keeps it', () => {
+    const event = destroyed({ ...sample, Name: 'n'.repeat(InputLimit.textLength + 1) });
+    expect(event.fields).not.toHaveProperty('groupName');
+    expect(event.shapeNotes).toEqual([`Name: longer than ${InputLimit.textLength} characters, not typed`]);
+    expect(event.rawBody).toContain('n'.repeat(InputLimit.textLength + 1));
+  });
+
+  it('still refuses a GroupId it cannot use', () => {
+    expect(reasonOf(() => destroyed({ ...sample, GroupId: 7 }))).toBe('GroupIdInvalid');
+  });
+
+  it('notes nothing for the documentation\'s sample', () => {
+    expect(destroyed(sample).shapeNotes).toEqual([]);
   });
 });
 
@@ -157,12 +199,35 @@ describe('recordGroupAttrChanged', () => {
     expect(event.rawBody).toContain('"extra":1');
   });
 
+  it('types a keys-only delete without notes (Tencent\'s delete API takes keys only)', () => {
+    const event = changed({ ...sample, OptionType: 'delete', GroupAttr: [{ key: 'seat1' }, { key: 'seat2' }] });
+    expect(event.fields.groupAttr).toEqual([{ key: 'seat1' }, { key: 'seat2' }]);
+    expect(event.shapeNotes).toEqual([]);
+  });
+
+  it.each([['absent', undefined], ['null', null], ['empty', []]])('records a clear whose GroupAttr is %s without a note', (_, GroupAttr) => {
+    expect(changed({ ...sample, OptionType: 'clear', GroupAttr }).shapeNotes).toEqual([]);
+  });
+
+  it('keeps a non-string value as its JSON text, noted', () => {
+    const event = changed({ ...sample, OptionType: 'modify', GroupAttr: [{ key: 'n', value: 7 }, { key: 'o', value: { a: [1] } }, { key: 'z', value: null }] });
+    expect(event.fields.groupAttr).toEqual([{ key: 'n', value: '7' }, { key: 'o', value: '{"a":[1]}' }, { key: 'z', value: 'null' }]);
+    expect(event.shapeNotes).toEqual([
+      'GroupAttr.*.value: a number, typed as its JSON text',
+      'GroupAttr.*.value: an object, typed as its JSON text',
+      'GroupAttr.*.value: null, typed as its JSON text',
+    ]);
+  });
+
   it.each([
-    ['GroupAttr an object', { GroupAttr: { key1: 'value1' } }],
-    ['an attribute value a number', { GroupAttr: [{ key: 'k', value: 1 }] }],
-    ['an attribute without key', { GroupAttr: [{ value: 'v' }] }],
-    ['OptionType a number', { OptionType: 1 }],
-  ])('refuses %s', (_, change) => {
-    expect(reasonOf(() => changed({ ...sample, ...change }))).toBe('PayloadInvalid');
+    ['GroupAttr an object', { GroupAttr: { key1: 'value1' } }, 'GroupAttr: an object instead of a list, not typed'],
+    ['GroupAttr null in a set', { GroupAttr: null }, 'GroupAttr: null instead of a list, not typed'],
+    ['an attribute without key', { GroupAttr: [{ value: 'v' }] }, 'GroupAttr.*.key: missing, entry not typed'],
+    ['a set entry without value', { GroupAttr: [{ key: 'k' }] }, 'GroupAttr.*.value: missing, entry not typed'],
+    ['OptionType a number', { OptionType: 1 }, 'OptionType: a number, typed as its JSON text'],
+  ])('records %s, noted', (_, change, note) => {
+    const event = changed({ ...sample, ...change });
+    expect(event.groupId).toBe(sample.GroupId);
+    expect(event.shapeNotes).toEqual([note]);
   });
 });

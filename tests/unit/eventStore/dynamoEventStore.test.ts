@@ -5,6 +5,7 @@ import {
   PutItemCommand,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../../lib/eventStore/dynamoEventStore.js';
@@ -22,6 +23,7 @@ const event = (overrides: Partial<ValidatedGroupEvent> = {}): ValidatedGroupEven
   optPlatform: undefined,
   rawBody: '{"GroupId":"@TGS#2J4SZEAEL"}',
   fields: { groupType: 'Public', memberAccounts: ['leckie', 'bob'] },
+  shapeNotes: [],
   ...overrides,
 });
 
@@ -64,6 +66,21 @@ describe('dynamoEventStore', () => {
         memberAccounts: { L: [{ S: 'leckie' }, { S: 'bob' }] },
       },
     });
+  });
+
+  it('writes the part items of a body too large for one item first, unconditionally, and the event item last, conditionally', async () => {
+    // Prepare
+    dynamo.on(PutItemCommand).resolves({});
+    const rawBody = randomBytes(600_000).toString('hex');
+
+    // Act
+    await store.recordEvent(event({ rawBody }));
+
+    // Assess
+    const puts = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+    expect(puts.length).toBeGreaterThan(2);
+    expect(puts.slice(0, -1).every((put) => put.Item?.sk?.S?.startsWith('BODYPART#') && put.ConditionExpression === undefined)).toBe(true);
+    expect(puts.at(-1)).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { bodyParts: { N: String(puts.length - 1) } } });
   });
 
   it('sets expiresAt when a retention is configured', async () => {

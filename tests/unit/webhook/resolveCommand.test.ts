@@ -12,9 +12,13 @@ describe('resolveCommand', () => {
     expect(resolveCommand(undefined, { CallbackCommand: 'B' })).toBe('B');
   });
 
-  it('refuses a mismatch, a missing command and a non-string one', () => {
-    expect(reasonOf(() => resolveCommand('A', { CallbackCommand: 'B' }))).toBe('CommandMismatch');
+  it('takes the query\'s command when the body disagrees or sends a non-string (the handler notes it)', () => {
+    expect(resolveCommand('A', { CallbackCommand: 'B' })).toBe('A');
+    expect(resolveCommand('A', { CallbackCommand: 1 })).toBe('A');
+  });
+
+  it('refuses a request that names no command anywhere: it cannot be identified', () => {
     expect(reasonOf(() => resolveCommand(undefined, {}))).toBe('CommandMissing');
-    expect(reasonOf(() => resolveCommand('A', { CallbackCommand: 1 }))).toBe('PayloadInvalid');
+    expect(reasonOf(() => resolveCommand(undefined, { CallbackCommand: 1 }))).toBe('CommandMissing');
   });
 });

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
+import { envWithoutReceiverSettings } from '../support/childEnv.js';
+
+/** The redrive as `serverless package` would deploy it (stage prod), read from the CloudFormation template. */
+interface Resource {
+  Type: string;
+  Properties: Record<string, any>;
+  DependsOn?: string[];
+}
+
+let outputDir: string;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  outputDir = mkdtempSync(join(tmpdir(), 'sls-redrive-'));
+  const run = spawnSync(process.execPath, [serverlessCli, 'package', '--package', outputDir, '--stage', 'prod', '--param', 'sdkAppId=1400123456'], {
+    cwd: repositoryRoot,
+    env: envWithoutReceiverSettings(),
+    encoding: 'utf8',
+  });
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  resources = JSON.parse(readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+}, 120_000);
+
+afterAll(() => {
+  rmSync(outputDir, { recursive: true, force: true });
+});
+
+const ofType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
+
+describe('the redrive in the packaged template', () => {
+  it('is subscribed to the webhook\'s failure lines, after the webhook\'s log group exists', () => {
+    const filters = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Logs::SubscriptionFilter');
+    expect(filters).toHaveLength(1);
+    const [name, filter] = filters[0] as [string, Resource];
+    expect(filter.Properties).toEqual({
+      LogGroupName: '/aws/lambda/tencent-chat-webhooks-prod-webhook',
+      FilterPattern: '{ $.outcome = "failed" }',
+      DestinationArn: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] },
+    });
+    expect(filter.DependsOn).toContain('WebhookLogGroup');
+    expect(name).toMatch(/^Redrive/);
+    const permission = resources.RedriveLambdaPermissionLogsSubscriptionFilterCloudWatchLog;
+    expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] } });
+  });
+
+  it('is retried twice, then handed to its own queue', () => {
+    expect(ofType('AWS::Lambda::EventInvokeConfig').map((config) => config.Properties)).toEqual([
+      {
+        FunctionName: { Ref: 'RedriveLambdaFunction' },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['RedriveFailuresQueue', 'Arn'] } } },
+      },
+    ]);
+    expect(resources.RedriveFailuresQueue?.Properties).toEqual({
+      QueueName: 'tencent-chat-webhooks-prod-redrive-failures',
+      MessageRetentionPeriod: 1209600,
+    });
+  });
+
+  it('runs with its own least-privilege role and without the callback token', () => {
+    const redrive = resources.RedriveLambdaFunction;
+    expect(redrive?.Properties.Role).toEqual({ 'Fn::GetAtt': ['RedriveRole', 'Arn'] });
+    expect(redrive?.Properties.Timeout).toBe(60);
+    expect(redrive?.Properties.Environment.Variables).toMatchObject({ SDK_APP_ID: '1400123456', TABLE_NAME: 'tencent-chat-webhooks-prod-events' });
+    expect(Object.keys(redrive?.Properties.Environment.Variables ?? {})).not.toContain('CALLBACK_TOKEN');
+    const statements = resources.RedriveRole?.Properties.Policies.flatMap(
+      (policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement,
+    );
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': ['RedriveLogGroup', 'Arn'] } },
+      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] } },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['RedriveFailuresQueue', 'Arn'] } },
+    ]);
+  });
+});
