@@ -4,14 +4,18 @@ import { dynamoGroupStateStore } from '../lib/dynamoGroupStateStore.js';
 import { GroupStateUpdates, readGroupStateUpdates } from '../lib/groupStateUpdates.js';
 import { applyRecordedItemInline } from '../lib/inlineGroupState.js';
 import { readReceiverConfig } from '../lib/receiverConfig.js';
+import { webhookTokenSource } from '../lib/webhook/webhookTokenSource.js';
 import { createWebhookHandler } from '../lib/webhookHandler.js';
 
 const config = readReceiverConfig();
+// First, so the token's read (deployed stages) runs while the rest of init does.
+const tokenSource = webhookTokenSource(config);
 const client = createDynamoClient();
 
 /** POST /webhook: Tencent Cloud Chat group webhooks. Client and config are created once per cold start. */
 export const handler = createWebhookHandler({
   config,
+  tokenSource,
   store: dynamoEventStore({
     client,
     tableName: config.tableName,

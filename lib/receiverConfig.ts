@@ -1,3 +1,5 @@
+import { readCallbackTokenSettings } from './webhook/callbackTokenSettings.js';
+
 /** Settings read once per cold start. See the README's "Settings" table. */
 export interface ReceiverConfig {
   /** The Chat app's SDKAppID; empty means not configured, and every request is refused with NotConfigured. */
@@ -15,6 +17,9 @@ export interface ReceiverConfig {
   tableName: string;
   /** EVENT_RETENTION_DAYS: items expire (DynamoDB TTL) this many days after receipt. Default: unset, kept forever. */
   retentionDays: number | undefined;
+  /** CALLBACK_TOKEN_PARAMETER and ALLOW_UNSIGNED_CALLBACKS: see lib/webhook/callbackTokenSettings.ts. */
+  callbackTokenParameter?: string | undefined;
+  allowUnsignedCallbacks?: boolean;
   /**
    * What is wrong with the settings, if anything. The function never fails to start over a bad setting:
    * it answers every request with NotConfigured naming the setting instead (the safe, visible failure).
@@ -48,6 +53,7 @@ const readMaxClockSkew = (value: string | undefined): { seconds: number; problem
 
 export const readReceiverConfig = (env: NodeJS.ProcessEnv = process.env): ReceiverConfig => {
   const skew = readMaxClockSkew(env.CALLBACK_MAX_SKEW_SECONDS);
+  const tokenSettings = readCallbackTokenSettings(env);
   return {
     sdkAppId: env.SDK_APP_ID?.trim() ?? '',
     callbackToken: optionalSecret(env.CALLBACK_TOKEN),
@@ -55,6 +61,8 @@ export const readReceiverConfig = (env: NodeJS.ProcessEnv = process.env): Receiv
     maxClockSkewSeconds: skew.seconds,
     tableName: env.TABLE_NAME?.trim() || LOCAL_TABLE_NAME,
     retentionDays: positiveNumber(env.EVENT_RETENTION_DAYS),
-    problem: skew.problem,
+    ...(tokenSettings.callbackTokenParameter === undefined ? {} : { callbackTokenParameter: tokenSettings.callbackTokenParameter }),
+    ...(tokenSettings.allowUnsignedCallbacks ? {} : { allowUnsignedCallbacks: false }),
+    problem: skew.problem ?? tokenSettings.problem,
   };
 };

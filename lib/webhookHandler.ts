@@ -14,6 +14,7 @@ import type { ReceiverConfig } from './receiverConfig.js';
 import { receiveWebhook } from './receiveWebhook.js';
 import { resolveCommand } from './resolveCommand.js';
 import type { WebhookResponse } from './tencentEnvelope.js';
+import type { CallbackTokenSource } from './webhook/callbackTokenSource.js';
 import type { WebhookEvent, WebhookMiddleware, WebhookRequestState } from './webhookEvent.js';
 import { type ApiGatewayEvent, readWebhookQuery } from './webhookQuery.js';
 import { WebhookRejectedError } from './webhookRejectedError.js';
@@ -23,6 +24,8 @@ export interface WebhookHandlerDependencies {
   store: EventStore;
   /** Clock in ms; injectable so tests can check RequestTime freshness. Default: Date.now. */
   now?: () => number;
+  /** Where the callback tokens come from when not from `config` (an SSM parameter in deployed stages). */
+  tokenSource?: CallbackTokenSource | undefined;
 }
 
 export type WebhookLambdaHandler = (event: ApiGatewayEvent, context: Context) => Promise<WebhookResponse>;
@@ -36,7 +39,7 @@ const jsonParserOptions = { disableContentTypeCheck: true } as Parameters<typeof
  * it is decoded and its shape before anything reads it; Tencent sends no Content-Type, so the JSON
  * parser's content-type check is off.
  */
-export const createWebhookHandler = ({ config, store, now = Date.now }: WebhookHandlerDependencies): WebhookLambdaHandler => {
+export const createWebhookHandler = ({ config, store, now = Date.now, tokenSource }: WebhookHandlerDependencies): WebhookLambdaHandler => {
   const handleVerifiedWebhook = async (event: WebhookEvent) => {
     if (!isJsonObject(event.body)) throw new WebhookRejectedError('BodyNotObject', 'body is not a JSON object');
     const query = readWebhookQuery(event);
@@ -58,7 +61,7 @@ export const createWebhookHandler = ({ config, store, now = Date.now }: WebhookH
   // and an answer just before that timeout would reach Tencent long after its 2 s.
   return middy<WebhookEvent, unknown, Error, Context, WebhookRequestState>({ timeoutEarlyInMillis: 0 })
     .use(tencentEnvelope(now))
-    .use(verifyTencentCaller(config, now))
+    .use(verifyTencentCaller(config, now, tokenSource))
     .use(acknowledgeUnrecordedCommands(commandHandlers, now))
     .use(refuseOversizedBody())
     .use(keepRawBody())
