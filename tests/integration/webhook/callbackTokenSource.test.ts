@@ -7,7 +7,7 @@ import { createWebhookHandler } from '../../../lib/webhookHandler.js';
 import { readReceiverConfig } from '../../../lib/receiverConfig.js';
 import { captureLogs } from '../../support/captureLogs.js';
 import { invokeHandler } from '../../support/invokeHandler.js';
-import { type SsmStandIn, startSsmStandIn } from '../../support/ssmStandIn.js';
+import { type SsmStandIn, startSsmStandIn } from '../../../scripts/ssmStandIn.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../../support/tencentRequest.js';
 
 const PARAMETER = '/chat/prod/callback-token';
