@@ -3,7 +3,8 @@
  * lines carry a `replay` record). Each goes through the same handler as in AWS, with the Sign check off
  * (the log is written only after a request passed it) and the clock set to the original receive time, so
  * a delivery already stored is a duplicate: replaying twice is harmless. Each delivery's outcome is the
- * function's own log line (recorded / duplicate / rejected / failed); a summary line ends the run.
+ * function's own log line (recorded / duplicate / rejected / failed); a summary line ends the run. It exits 1 when
+ * a delivery fails again or a file yields none (the AWS CLI's JSON output is read as well as log lines).
  *
  * Local store by default (as `npm run invoke` finds it). `--aws` writes to the deployed table instead,
  * with the usual AWS credentials and TABLE_NAME, SDK_APP_ID and AWS_REGION set.
@@ -17,7 +18,8 @@ import { readReceiverConfig } from '../lib/receiverConfig.js';
 import type { TencentEnvelope } from '../lib/tencentEnvelope.js';
 import { createWebhookHandler } from '../lib/webhookHandler.js';
 import { openLocalDynamo, useLocalFunctionEnvironment } from './localDynamo.js';
-import { replayEvent, replayRecordInLine } from './replayLog.js';
+import { replayEvent } from './replayLog.js';
+import { replayRecordsInText } from './replayLogFile.js';
 
 /** Replays are not on Tencent's clock: give DynamoDB time. */
 const REPLAY_DEADLINE_MS = 10_000;
@@ -34,10 +36,11 @@ if (toAws && (!process.env.TABLE_NAME || !process.env.SDK_APP_ID)) {
   process.exit(2);
 }
 
-const records = files
-  .flatMap((file) => readFileSync(file === '-' ? 0 : file, 'utf8').split('\n'))
-  .map(replayRecordInLine)
-  .filter((record) => record !== undefined);
+const recordsByFile = files.map((file) => ({ file, records: replayRecordsInText(readFileSync(file === '-' ? 0 : file, 'utf8')) }));
+const emptyFiles = recordsByFile.filter(({ records }) => records.length === 0).map(({ file }) => file);
+for (const file of emptyFiles) console.error(`${file}: no logged delivery to replay (no ERROR line with a replay record)`);
+const records = recordsByFile.flatMap(({ records }) => records);
+if (records.length === 0) process.exit(1);
 
 const local = toAws ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
 if (local) {
@@ -69,4 +72,4 @@ await local?.close();
 
 const failed = tally.get('FAIL') ?? 0;
 console.log(`replayed ${records.length} logged deliveries: ${tally.get('OK') ?? 0} OK (recorded or already stored), ${failed} FAIL`);
-process.exit(failed > 0 ? 1 : 0);
+process.exit(failed > 0 || emptyFiles.length > 0 ? 1 : 0);

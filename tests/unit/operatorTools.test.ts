@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { percentile } from '../../scripts/loadClient.js';
 import { loadMix } from '../../scripts/loadMix.js';
 import { replayEvent, replayRecordInLine } from '../../scripts/replayLog.js';
+import { replayRecordsInText } from '../../scripts/replayLogFile.js';
 
 describe('replayRecordInLine', () => {
   const record = { query: { SdkAppid: '1400000001', CallbackCommand: 'Group.CallbackAfterGroupFull' }, body: '{"GroupId":"g"}', receivedAt: 1_700_000_000_000 };
@@ -54,5 +55,31 @@ describe('percentile', () => {
   it('takes the nearest rank', () => {
     const values = Array.from({ length: 100 }, (_, index) => 100 - index);
     expect([percentile(values, 0.5), percentile(values, 0.99), percentile(values, 1)]).toEqual([50, 99, 100]);
+  });
+});
+
+describe('replayRecordsInText', () => {
+  const record = { query: { SdkAppid: '1400000001', CallbackCommand: 'Group.CallbackAfterGroupFull' }, body: '{"GroupId":"g"}', receivedAt: 1_700_000_000_000 };
+  const line = JSON.stringify({ level: 'ERROR', message: 'webhook', outcome: 'failed', replay: record });
+
+  it('reads the AWS CLI\'s JSON output (aws logs filter-log-events --output json), pretty-printed as it is', () => {
+    const cliOutput = JSON.stringify(
+      {
+        events: [
+          { logStreamName: 's', timestamp: 1, message: 'START RequestId: 5b7e-11 Version: $LATEST\n', ingestionTime: 2, eventId: 'a' },
+          { logStreamName: 's', timestamp: 1, message: `2026-11-22T04:00:00.000Z\t5b7e-11\tERROR\t${line}\n`, ingestionTime: 2, eventId: 'b' },
+        ],
+        searchedLogStreams: [],
+      },
+      null,
+      4,
+    );
+    expect(replayRecordsInText(cliOutput)).toEqual([record]);
+  });
+
+  it('reads log lines, one record per ERROR line, and finds none in a file without one', () => {
+    expect(replayRecordsInText(`${line}\nsome text\n${line}\n`)).toEqual([record, record]);
+    expect(replayRecordsInText(JSON.stringify({ events: [] }))).toEqual([]);
+    expect(replayRecordsInText('')).toEqual([]);
   });
 });
