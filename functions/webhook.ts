@@ -3,14 +3,18 @@ import { createDynamoClient } from '../lib/dynamo/client.js';
 import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
 import { dynamoGroupStateStore } from '../lib/groupState/dynamoGroupStateStore.js';
 import { applyRecordedItemInline } from '../lib/groupState/inlineUpdates.js';
+import { webhookTokenSource } from '../lib/webhook/callbackTokenSource.js';
 import { createWebhookHandler } from '../lib/webhook/handler.js';
 
 const config = readWebhookConfig();
+// First, so the token's read (deployed stages) runs while the rest of init does.
+const tokenSource = webhookTokenSource(config);
 const client = createDynamoClient();
 
 /** POST /webhook: Tencent Cloud Chat group webhooks. Client and config are created once per cold start. */
 export const handler = createWebhookHandler({
   config,
+  tokenSource,
   store: dynamoEventStore({
     client,
     tableName: config.tableName,

@@ -37,6 +37,9 @@ export interface WebhookConfig {
   tableName: string;
   /** EVENT_RETENTION_DAYS: items expire (DynamoDB TTL) this many days after receipt. Default: unset, kept forever. */
   retentionDays: number | undefined;
+  /** CALLBACK_TOKEN_PARAMETER and ALLOW_UNSIGNED_CALLBACKS: see readCallbackTokenSettings below. */
+  callbackTokenParameter?: string | undefined;
+  allowUnsignedCallbacks?: boolean;
   /**
    * What is wrong with the settings, if anything. The function never fails to start over a bad setting:
    * it answers every request with NotConfigured naming the setting instead (the safe, visible failure).
@@ -61,6 +64,39 @@ const readMaxClockSkew = (value: string | undefined): { seconds: number; problem
   };
 };
 
+/** How the webhook finds its callback token, read from the environment with the rest of the settings. */
+export interface CallbackTokenSettings {
+  /** CALLBACK_TOKEN_PARAMETER: name of the SSM SecureString holding the token (deployed stages). */
+  callbackTokenParameter: string | undefined;
+  /** ALLOW_UNSIGNED_CALLBACKS: `true` accepts callbacks without any token source; unset behaves as `true` (local tools). */
+  allowUnsignedCallbacks: boolean;
+  problem?: string | undefined;
+}
+
+/**
+ * Deployed stages set ALLOW_UNSIGNED_CALLBACKS=false explicitly unless the operator chose otherwise, so a
+ * function that lost its token source refuses every callback (NotConfigured) instead of turning Sign off.
+ */
+export const readCallbackTokenSettings = (env: NodeJS.ProcessEnv): CallbackTokenSettings => {
+  const callbackTokenParameter = env.CALLBACK_TOKEN_PARAMETER?.trim() || undefined;
+  const allowSetting = env.ALLOW_UNSIGNED_CALLBACKS?.trim() ?? '';
+  const plaintextToken = Boolean(env.CALLBACK_TOKEN || env.CALLBACK_TOKEN_NEXT);
+  const settings = { callbackTokenParameter, allowUnsignedCallbacks: allowSetting !== 'false' };
+  if (!['', 'true', 'false'].includes(allowSetting)) {
+    return { ...settings, allowUnsignedCallbacks: false, problem: 'ALLOW_UNSIGNED_CALLBACKS must be true or false' };
+  }
+  if (callbackTokenParameter !== undefined && plaintextToken) {
+    return { ...settings, problem: 'set CALLBACK_TOKEN_PARAMETER or CALLBACK_TOKEN, not both' };
+  }
+  if (!settings.allowUnsignedCallbacks && callbackTokenParameter === undefined && !plaintextToken) {
+    return {
+      ...settings,
+      problem: 'no callback token source: set CALLBACK_TOKEN_PARAMETER, or ALLOW_UNSIGNED_CALLBACKS=true to accept unsigned callbacks',
+    };
+  }
+  return settings;
+};
+
 /** TABLE_NAME, the one setting every function reads. */
 export const readTableName = (env: NodeJS.ProcessEnv = process.env): string => env.TABLE_NAME?.trim() || LOCAL_TABLE_NAME;
 
@@ -69,6 +105,7 @@ export const readGroupStateUpdates = (env: NodeJS.ProcessEnv = process.env): Gro
 
 export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): WebhookConfig => {
   const skew = readMaxClockSkew(env.CALLBACK_MAX_SKEW_SECONDS);
+  const tokenSettings = readCallbackTokenSettings(env);
   return {
     sdkAppId: env.SDK_APP_ID?.trim() ?? '',
     callbackToken: optionalSecret(env.CALLBACK_TOKEN),
@@ -76,6 +113,8 @@ export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): Webhook
     maxClockSkewSeconds: skew.seconds,
     tableName: readTableName(env),
     retentionDays: positiveNumber(env.EVENT_RETENTION_DAYS),
-    problem: skew.problem,
+    ...(tokenSettings.callbackTokenParameter === undefined ? {} : { callbackTokenParameter: tokenSettings.callbackTokenParameter }),
+    ...(tokenSettings.allowUnsignedCallbacks ? {} : { allowUnsignedCallbacks: false }),
+    problem: skew.problem ?? tokenSettings.problem,
   };
 };

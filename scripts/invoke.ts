@@ -33,3 +33,5 @@ await dynamo.close();
 
 console.log(`HTTP ${response.statusCode} (${tookMs.toFixed(1)} ms, DynamoDB ${dynamo.origin} at ${dynamo.endpoint})`);
 console.log(JSON.stringify(JSON.parse(response.body), null, 2));
+// Scripts can tell a refused request from an accepted one.
+process.exitCode = response.statusCode >= 200 && response.statusCode < 300 ? 0 : 1;

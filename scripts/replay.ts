@@ -4,7 +4,8 @@
  * together from their chunk lines. Each goes through the same handler as in AWS, with the Sign check off
  * (the log is written only after a request passed it) and the clock set to the original receive time, so
  * a delivery already stored is a duplicate: replaying twice is harmless. Each delivery's outcome is the
- * function's own log line (recorded / duplicate / rejected / failed); a summary line ends the run.
+ * function's own log line (recorded / duplicate / rejected / failed); a summary line ends the run. It exits 1 when
+ * a delivery fails again or a file yields none (the AWS CLI's JSON output is read as well as log lines).
  *
  * Local store by default (as `npm run invoke` finds it). `--aws` writes to the deployed table instead,
  * with the usual AWS credentials and TABLE_NAME, SDK_APP_ID and AWS_REGION set.
@@ -19,7 +20,7 @@ import type { TencentEnvelope } from '../lib/webhook/tencentAnswer.js';
 import { createWebhookHandler } from '../lib/webhook/handler.js';
 import { openLocalDynamo, useLocalFunctionEnvironment } from './local/localDynamo.js';
 import { replayEvent } from '../lib/replay/replayEvent.js';
-import { replayRecordsInLog } from '../lib/replay/replayRecordsInLog.js';
+import { holdsReplayRecords, logLinesInText, replayRecordsInLog } from '../lib/replay/replayRecordsInLog.js';
 
 /** Replays are not on Tencent's clock: give DynamoDB time. */
 const REPLAY_DEADLINE_MS = 10_000;
@@ -37,10 +38,14 @@ if (toAws && (!process.env.TABLE_NAME || !process.env.SDK_APP_ID)) {
 }
 
 // A record too large for one log line is split over chunk lines: they are put back together here, from any file.
-const { records, incomplete } = replayRecordsInLog(files.flatMap((file) => readFileSync(file === '-' ? 0 : file, 'utf8').split('\n')));
+const linesByFile = files.map((file) => ({ file, lines: logLinesInText(readFileSync(file === '-' ? 0 : file, 'utf8')) }));
+const emptyFiles = linesByFile.filter(({ lines }) => !holdsReplayRecords(lines)).map(({ file }) => file);
+for (const file of emptyFiles) console.error(`${file}: no logged delivery to replay (no line with a replay record)`);
+const { records, incomplete } = replayRecordsInLog(linesByFile.flatMap(({ lines }) => lines));
 for (const head of incomplete) {
   console.error(`${new Date(head.receivedAt).toISOString()} ${head.query.CallbackCommand ?? '?'}: body chunks ${head.bodyChunks.id} missing; add the log lines that hold them`);
 }
+if (records.length === 0 && incomplete.length === 0) process.exit(1);
 
 const local = toAws ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
 if (local) {
@@ -73,4 +78,4 @@ await local?.close();
 const failed = tally.get('FAIL') ?? 0;
 console.log(`replayed ${records.length} logged deliveries: ${tally.get('OK') ?? 0} OK (recorded or already stored), ${failed} FAIL`);
 if (incomplete.length > 0) console.log(`${incomplete.length} logged deliveries left out: their body chunks are not all in the files given`);
-process.exit(failed > 0 || incomplete.length > 0 ? 1 : 0);
+process.exit(failed > 0 || incomplete.length > 0 || emptyFiles.length > 0 ? 1 : 0);

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the webhook function on http://localhost:3000/webhook (serverless-offline), on an embedded
  * DynamoDB at http://localhost:8000 whose data persists under .data/. PORT and DYNAMODB_PORT override the
- * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead. Ctrl-C stops everything.
+ * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead. Ctrl-C or SIGTERM stops everything; a busy port
+ * is named in one line.
  */
 import './local/quietNodeVersionWarning.js';
 import { spawn } from 'node:child_process';
@@ -9,10 +10,19 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from './local/localDynamoClient.js';
 import { openLocalDynamo } from './local/localDynamo.js';
-import { DEFAULT_HTTP_PORT, portFrom, repositoryRoot, serverlessCli } from './local/localSettings.js';
+import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse } from './local/busyPort.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_LOCAL_DYNAMODB_PORT, portFrom, repositoryRoot, serverlessCli } from './local/localSettings.js';
 
 const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
-const dynamo = await openLocalDynamo({ listenOnDefaultPort: true });
+await exitIfAnyPortBusy([
+  { port: httpPort, variable: 'PORT' },
+  { port: portFrom(process.env.OFFLINE_LAMBDA_PORT, 3002), variable: 'OFFLINE_LAMBDA_PORT' },
+]);
+const dynamo = await openLocalDynamo({ listenOnDefaultPort: true }).catch((error: unknown) => {
+  if (!isAddressInUse(error)) throw error;
+  console.error(busyPortMessage(portFrom(process.env.DYNAMODB_PORT, DEFAULT_LOCAL_DYNAMODB_PORT), 'DYNAMODB_PORT'));
+  process.exit(1);
+});
 console.log(`DynamoDB: ${dynamo.endpoint} (${dynamo.origin})`);
 
 // serverless-esbuild leaves old bundles here; serverless-offline would load a stale webhook.js before webhook.cjs.

@@ -97,3 +97,26 @@ export const replayRecordsInLog = (lines: Iterable<string>): ReplayRecordsInLog 
   const strayChunks = [...chunks].filter(([id]) => !completed.has(id)).flatMap(([, pieces]) => [...pieces.values()]);
   return { records, incomplete, strayChunks };
 };
+
+/** `aws logs filter-log-events` / `get-log-events --output json`: one JSON document with an `events` array. */
+const awsCliEvents = (text: string): unknown[] | undefined => {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  const events = parseObject(text.trim())?.events;
+  return Array.isArray(events) ? events : undefined;
+};
+
+/**
+ * The log lines in one file's text: the messages of the AWS CLI's JSON output, or the text's own lines (the
+ * function's lines, CloudWatch's, exported events one per line).
+ */
+export const logLinesInText = (text: string): string[] => {
+  const events = awsCliEvents(text);
+  return events ? events.map((event) => String((event as { message?: unknown } | null)?.message ?? '')) : text.split('\n');
+};
+
+/** Whether any of the lines carries a replay record or a piece of one. */
+export const holdsReplayRecords = (lines: readonly string[]): boolean =>
+  lines.some((line) => {
+    const entry = logEntryInLine(line);
+    return entry?.replay !== undefined || entry?.replayChunk !== undefined;
+  });

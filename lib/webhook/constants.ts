@@ -55,6 +55,7 @@ export const RejectionReason = {
   StorageFailed: { errorCode: 50001, httpStatus: 500 },
   NotConfigured: { errorCode: 50002, httpStatus: 500 },
   InternalError: { errorCode: 50003, httpStatus: 500 },
+  TokenUnavailable: { errorCode: 50004, httpStatus: 500 },
 } as const;
 
 export type RejectionReasonName = keyof typeof RejectionReason;

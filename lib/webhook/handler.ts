@@ -6,6 +6,7 @@ import { receiveWebhook, recordedCommandHandlers } from '../commands/router.js';
 import type { CommandHandlers } from '../commands/types.js';
 import type { WebhookConfig } from '../config.js';
 import type { EventStore } from '../eventStore/types.js';
+import type { CallbackTokenSource } from './callbackTokenSource.js';
 import { WebhookRejectedError } from './errors.js';
 import { acknowledgeUnrecordedCommands } from './middleware/acknowledgeUnrecordedCommands.js';
 import { answerInTencentEnvelope } from './middleware/answerInTencentEnvelope.js';
@@ -24,6 +25,8 @@ export interface WebhookHandlerDependencies {
   commands?: CommandHandlers;
   /** Clock in ms; injectable so tests can check RequestTime freshness. Default: Date.now. */
   now?: () => number;
+  /** Where the callback tokens come from when not from `config` (an SSM parameter in deployed stages). */
+  tokenSource?: CallbackTokenSource | undefined;
 }
 
 export type WebhookLambdaHandler = (event: ApiGatewayEvent, context: Context) => Promise<WebhookResponse>;
@@ -42,6 +45,7 @@ export const createWebhookHandler = ({
   store,
   commands = recordedCommandHandlers,
   now = Date.now,
+  tokenSource,
 }: WebhookHandlerDependencies): WebhookLambdaHandler => {
   const handleVerifiedWebhook = async (event: WebhookRequestEvent) => {
     if (!isJsonObject(event.body)) throw new WebhookRejectedError('BodyNotObject', 'body is not a JSON object');
@@ -65,7 +69,7 @@ export const createWebhookHandler = ({
   // and an answer just before that timeout would reach Tencent long after its 2 s.
   return middy<WebhookRequestEvent, unknown, Error, Context, WebhookRequestState>({ timeoutEarlyInMillis: 0 })
     .use(answerInTencentEnvelope(now))
-    .use(verifyTencentCaller(config, now))
+    .use(verifyTencentCaller(config, now, tokenSource))
     .use(acknowledgeUnrecordedCommands(commands, now))
     .use(readRawBody())
     .use(httpJsonBodyParser(jsonParserOptions) as unknown as WebhookMiddleware)

@@ -53,9 +53,9 @@ describe('npm run invoke', () => {
     expect(stateIn(items)).toMatchObject({ destroyed: { BOOL: true }, name: { S: 'MyFirstGroup' } });
   });
 
-  it('prints the FAIL envelope for a rejected sample and records nothing', async () => {
+  it('prints the FAIL envelope for a rejected sample, exits 1 and records nothing', async () => {
     const result = await run([tsxCli, 'scripts/invoke.ts', 'events/rejected-wrong-app.json']);
-    expect(result.status, result.stderr).toBe(0);
+    expect(result.status, result.stderr).toBe(1);
     expect(result.stdout).toContain('HTTP 403');
     expect(result.stdout).toContain('"ErrorCode": 40301');
     expect(await table.scan(LOCAL_TABLE_NAME)).toEqual([]);

@@ -18,7 +18,7 @@ let resources: Record<string, Resource>;
 
 beforeAll(() => {
   outputDir = mkdtempSync(join(tmpdir(), 'sls-redrive-'));
-  const run = spawnSync(process.execPath, [serverlessCli, 'package', '--package', outputDir, '--stage', 'prod', '--param', 'sdkAppId=1400123456'], {
+  const run = spawnSync(process.execPath, [serverlessCli, 'package', '--package', outputDir, '--stage', 'prod', '--param', 'region=eu-west-1', '--param', 'sdkAppId=1400123456', '--param', 'callbackTokenParameter=/chat/prod/callback-token'], {
     cwd: repositoryRoot,
     env: envWithoutReceiverSettings(),
     encoding: 'utf8',

@@ -8,6 +8,8 @@ export const envWithoutReceiverSettings = (extra: NodeJS.ProcessEnv = {}): NodeJ
     CALLBACK_TOKEN: _token,
     CALLBACK_TOKEN_NEXT: _nextToken,
     CALLBACK_MAX_SKEW_SECONDS: _skew,
+    CALLBACK_TOKEN_PARAMETER: _tokenParameter,
+    ALLOW_UNSIGNED_CALLBACKS: _allowUnsigned,
     GROUP_STATE_UPDATES: _stateUpdates,
     ...env
   } = process.env;

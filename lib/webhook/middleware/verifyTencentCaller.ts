@@ -1,5 +1,6 @@
 import type { WebhookConfig } from '../../config.js';
 import { callbackSign, signsMatch } from '../callbackSign.js';
+import type { CallbackTokenSource } from '../callbackTokenSource.js';
 import { WebhookRejectedError } from '../errors.js';
 import { type WebhookQuery, assertQueryWithinLimits, queryOf } from '../query.js';
 import type { WebhookMiddleware } from '../types.js';
@@ -48,10 +49,23 @@ export const verifyRequest = (query: WebhookQuery, config: WebhookConfig, nowMs:
   }
 };
 
-/** Verify first, parse after: runs before the body is touched, so a forged request costs no parsing. */
-export const verifyTencentCaller = (config: WebhookConfig, now: () => number): WebhookMiddleware => ({
-  before: function verifyTencentCallerBefore(request) {
-    verifyRequest(queryOf(request.event), config, now());
-    request.internal.verified = true;
-  },
+/**
+ * Verify first, parse after: runs before the body is touched, so a forged request costs no parsing. With a
+ * token source (an SSM parameter in deployed stages) the tokens come from it, and a callback that arrives
+ * while it cannot be read is refused: never accepted unsigned for want of a token.
+ */
+export const verifyTencentCaller = (config: WebhookConfig, now: () => number, tokenSource?: CallbackTokenSource): WebhookMiddleware => ({
+  before:
+    tokenSource === undefined
+      ? function verifyTencentCallerBefore(request) {
+          verifyRequest(queryOf(request.event), config, now());
+          request.internal.verified = true;
+        }
+      : async function verifyTencentCallerWithTokenSource(request) {
+          const tokens = await tokenSource.current().catch((error: unknown) => {
+            throw new WebhookRejectedError('TokenUnavailable', 'the callback token could not be read; retry later', { cause: error });
+          });
+          verifyRequest(queryOf(request.event), { ...config, ...tokens }, now());
+          request.internal.verified = true;
+        },
 });
