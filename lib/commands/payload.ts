@@ -4,6 +4,7 @@ import { EVENT_TIME_DIGITS } from '../eventStore/keys.js';
 import type { ValidatedGroupEvent } from '../eventStore/types.js';
 import { InputLimit } from '../webhook/constants.js';
 import { WebhookRejectedError } from '../webhook/errors.js';
+import { isWellFormedText } from '../wellFormedText.js';
 import type { WebhookDelivery } from './types.js';
 
 /** A JSON object from a webhook body: unknown fields are kept, never refused. */
@@ -59,10 +60,11 @@ export interface GroupPayload {
 
 const readGroupId = (body: JsonObject): string => {
   const groupId = body.GroupId;
-  if (typeof groupId !== 'string' || groupId === '' || groupId.length > InputLimit.groupIdLength) {
+  // Not well-formed (a lone surrogate): stored as U+FFFD, two such IDs would share one group.
+  if (typeof groupId !== 'string' || groupId === '' || groupId.length > InputLimit.groupIdLength || !isWellFormedText(groupId)) {
     throw new WebhookRejectedError(
       'GroupIdInvalid',
-      `GroupId must be a non-empty string of at most ${InputLimit.groupIdLength} characters`,
+      `GroupId must be a non-empty string of well-formed Unicode, at most ${InputLimit.groupIdLength} characters`,
     );
   }
   return groupId;

@@ -51,26 +51,48 @@ afterAll(async () => {
 });
 
 describe('GET /groups/{groupId}', () => {
-  it('answers the state, whether the path parameter arrives decoded or still URL-encoded', async () => {
-    for (const groupId of [GROUP_ID, encodeURIComponent(GROUP_ID)]) {
-      const answer = await call(getEvent(GroupsRoute.State, groupId));
-      expect(answer).toEqual({
-        status: 200,
-        contentType: 'application/json',
-        body: {
-          groupId: GROUP_ID,
-          type: null,
-          name: null,
-          owner: null,
-          destroyed: false,
-          destroyedAt: null,
-          lastFullAt: 1004,
-          fullCount: 5,
-          attributes: { k: 'v' },
-          lastEventTime: 1004,
-        },
-      });
-    }
+  it('answers the state for the path parameter as API Gateway hands it over (decoded once)', async () => {
+    const answer = await call(getEvent(GroupsRoute.State, GROUP_ID));
+    expect(answer).toEqual({
+      status: 200,
+      contentType: 'application/json',
+      body: {
+        groupId: GROUP_ID,
+        type: null,
+        name: null,
+        owner: null,
+        destroyed: false,
+        destroyedAt: null,
+        lastFullAt: 1004,
+        fullCount: 5,
+        attributes: { k: 'v' },
+        lastEventTime: 1004,
+      },
+    });
+  });
+
+  it('reads the group named by the parameter and no other: a `%41` in it is part of the ID, never decoded again', async () => {
+    // Prepare: two groups whose IDs differ only by one decoding (`GET /groups/pct%2541-X` hands over `pct%41-X`)
+    const webhook = inlineStateWebhook(table.client, tableName);
+    const full = (GroupId: string, EventTime: string) =>
+      invokeHandler(webhook, tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId, EventTime } }));
+    await full('pctA-X', '7');
+    await full('pct%41-X', '8');
+    await full('pct%41-X', '9');
+
+    // Act
+    const escaped = await call(getEvent(GroupsRoute.State, 'pct%41-X'));
+    const plain = await call(getEvent(GroupsRoute.State, 'pctA-X'));
+    const escapedEvents = await call(getEvent(GroupsRoute.Events, 'pct%41-X'));
+
+    // Assess
+    expect(escaped.body).toMatchObject({ groupId: 'pct%41-X', fullCount: 2 });
+    expect(plain.body).toMatchObject({ groupId: 'pctA-X', fullCount: 1 });
+    expect(escapedEvents.body.events.map((event: { groupId: string }) => event.groupId)).toEqual(['pct%41-X', 'pct%41-X']);
+  });
+
+  it('refuses a group ID that is not well-formed Unicode (no such group can be recorded)', async () => {
+    expect(await call(getEvent(GroupsRoute.State, 'g\uD800'))).toMatchObject({ status: 400, body: { error: 'GroupIdInvalid' } });
   });
 
   it('answers 404 for a group never seen', async () => {

@@ -90,6 +90,15 @@ describe('npm start', () => {
       expect(answer).toMatchObject({ status: 404, body: { error: 'GroupNotFound' } });
     });
 
+    it('decodes a group ID in the path once, as API Gateway does: /groups/pct%2541-X reads pct%41-X, not pctA-X', async () => {
+      const full = (GroupId: string) =>
+        postLikeTencent(port, query(LOCAL_SDK_APP_ID), JSON.stringify({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId, EventTime: '5' }));
+      await full('pctA-X');
+      expect(await getJson('/groups/pct%2541-X')).toMatchObject({ status: 404 });
+      await full('pct%41-X');
+      expect(await getJson('/groups/pct%2541-X')).toMatchObject({ status: 200, body: { groupId: 'pct%41-X' } });
+    });
+
     it('pages through the events in EventTime order with the cursor', async () => {
       const seen: number[] = [];
       let path = `${groupPath}/events?limit=2`;
