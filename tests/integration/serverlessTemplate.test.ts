@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FULL_DELIVERY_MEMORY } from '../../lib/groupState/merge.js';
+import { EVENT_KEY_MEMORY } from '../../lib/groupState/merge.js';
 import { eventsTableDefinition } from '../../scripts/local/eventsTable.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
@@ -152,8 +152,8 @@ describe('the packaged template (stage prod)', () => {
       eventName: ['INSERT'],
       dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } },
     });
-    // The merge remembers FULL_DELIVERY_MEMORY counted group-full deliveries: a batch must not be larger.
-    expect(mapping?.Properties.BatchSize).toBeLessThanOrEqual(FULL_DELIVERY_MEMORY);
+    // The merge remembers the newest EVENT_KEY_MEMORY events: a redelivered batch is then found without a replay.
+    expect(mapping?.Properties.BatchSize).toBeLessThanOrEqual(EVENT_KEY_MEMORY);
   });
 
   it('gives each function a role with only what it needs, on the events table and its stream, never on *', () => {
