@@ -1,8 +1,7 @@
-import { GroupStateUpdates, readGroupStateUpdates, readWebhookConfig } from '../lib/config.js';
+import { readWebhookConfig } from '../lib/config.js';
 import { createDynamoClient } from '../lib/dynamo/client.js';
 import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
-import { dynamoGroupStateStore } from '../lib/groupState/dynamoGroupStateStore.js';
-import { applyRecordedItemInline } from '../lib/groupState/inlineUpdates.js';
+import { inlineStateUpdatesFor } from '../lib/groupState/inlineUpdates.js';
 import { createWebhookHandler } from '../lib/webhook/handler.js';
 
 const config = readWebhookConfig();
@@ -16,9 +15,6 @@ export const handler = createWebhookHandler({
     tableName: config.tableName,
     retentionDays: config.retentionDays,
     // In AWS (stream) the webhook does one write per event; the groupState function updates the state.
-    onRecorded:
-      readGroupStateUpdates() === GroupStateUpdates.Inline
-        ? applyRecordedItemInline(dynamoGroupStateStore({ client, tableName: config.tableName }))
-        : undefined,
+    onRecorded: inlineStateUpdatesFor(client, config.tableName),
   }),
 });

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { createDynamoClient } from '../lib/dynamo/client.js';
 import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
+import { inlineStateUpdatesFor } from '../lib/groupState/inlineUpdates.js';
 import { readWebhookConfig } from '../lib/config.js';
 import type { TencentEnvelope } from '../lib/webhook/tencentAnswer.js';
 import { createWebhookHandler } from '../lib/webhook/handler.js';
@@ -51,6 +52,8 @@ const store = dynamoEventStore({
   tableName: config.tableName,
   retentionDays: config.retentionDays,
   deadlineMs: REPLAY_DEADLINE_MS,
+  // As the function would: inline locally (useLocalFunctionEnvironment), by the table's stream in AWS.
+  onRecorded: inlineStateUpdatesFor(client, config.tableName),
 });
 const tally = new Map<string, number>();
 for (const record of records) {

@@ -88,10 +88,13 @@ export const dynamoEventStore = ({
   return {
     async recordEvent(event: ValidatedGroupEvent): Promise<RecordResultName> {
       let recorded: Awaited<ReturnType<typeof record>>;
+      const recording = record(event);
       try {
-        recorded = await withDeadline(deadlineMs, record(event));
+        recorded = await withDeadline(deadlineMs, recording);
       } catch (error) {
         if (error instanceof DeadlineExceededError) {
+          // The write may still land after the answer: its state update must follow it all the same.
+          if (onRecorded) void recording.then(({ item, stored }) => (stored ? onRecorded(item) : undefined)).catch(() => {});
           throw new StoreError(`DynamoDB did not answer within ${deadlineMs} ms`, { cause: error });
         }
         throw error;

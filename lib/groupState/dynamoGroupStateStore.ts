@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mergeGroupEvent } from './merge.js';
 import type { StateMergeInput } from './mergeInput.js';
-import { RebuildOutcome, replayIntoStore } from './rebuildGroupState.js';
+import { RebuildOutcome, type RebuildResult, rebuildGroupState, replayIntoStore } from './rebuildGroupState.js';
 import { GroupStateConflictError } from './stateConflict.js';
 import { groupStateItem, isMergeable } from './stateItem.js';
 import { putStateIfVersion, readStoredState } from './stateWrite.js';
@@ -14,6 +14,8 @@ export type ApplyResultName = (typeof ApplyResult)[keyof typeof ApplyResult];
 /** Folds one recorded event into its group's state item. Safe to call again with the same event. */
 export interface GroupStateStore {
   applyEvent(event: StateMergeInput): Promise<ApplyResultName>;
+  /** Replays all the group's recorded events into its state item (rebuildGroupState). */
+  rebuildGroup(groupId: string): Promise<RebuildResult>;
 }
 
 export interface DynamoGroupStateStoreOptions {
@@ -70,4 +72,6 @@ export const dynamoGroupStateStore = ({
     }
     throw new GroupStateConflictError(`group state of ${event.groupId} still contended after ${maxAttempts} attempts`);
   },
+
+  rebuildGroup: (groupId: string) => rebuildGroupState({ client, tableName, now, maxAttempts }, groupId),
 });

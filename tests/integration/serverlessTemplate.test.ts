@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_KEY_MEMORY } from '../../lib/groupState/merge.js';
+import streamEventSource from '../../lib/groupState/streamEventSource.json' with { type: 'json' };
 import { eventsTableDefinition } from '../../scripts/local/eventsTable.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
@@ -154,6 +155,14 @@ describe('the packaged template (stage prod)', () => {
     });
     // The merge remembers the newest EVENT_KEY_MEMORY events: a redelivered batch is then found without a replay.
     expect(mapping?.Properties.BatchSize).toBeLessThanOrEqual(EVENT_KEY_MEMORY);
+    // One source of truth with the local stream poller.
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: streamEventSource.batchSize,
+      StartingPosition: streamEventSource.startingPosition,
+      MaximumRetryAttempts: streamEventSource.maximumRetryAttempts,
+      FunctionResponseTypes: [streamEventSource.functionResponseType],
+    });
+    expect(JSON.parse(mapping?.Properties.FilterCriteria.Filters[0].Pattern)).toEqual(streamEventSource.filterPatterns[0]);
   });
 
   it('gives each function a role with only what it needs, on the events table and its stream, never on *', () => {
@@ -173,7 +182,7 @@ describe('the packaged template (stage prod)', () => {
     expect(grants(roleOf('WebhookLambdaFunction'), 'dynamodb:')).toEqual([{ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: table }]);
     expect(grants(roleOf('WebhookLambdaFunction'), 'sqs:')).toEqual([]);
     expect(grants(roleOf('GroupStateLambdaFunction'), 'dynamodb:')).toEqual([
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: table },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resource: table },
       {
         actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
         resource: stream,
