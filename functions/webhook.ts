@@ -6,15 +6,12 @@ import { createWebhookHandler } from '../lib/webhook/handler.js';
 
 const config = readWebhookConfig();
 const client = createDynamoClient();
+// In AWS (stream) the webhook does one write per event; the groupState function updates the state.
+const inline = inlineStateUpdatesFor(client, config.tableName);
+const events = dynamoEventStore({ client, tableName: config.tableName, retentionDays: config.retentionDays, onRecorded: inline?.onRecorded });
 
 /** POST /webhook: Tencent Cloud Chat group webhooks. Client and config are created once per cold start. */
 export const handler = createWebhookHandler({
   config,
-  store: dynamoEventStore({
-    client,
-    tableName: config.tableName,
-    retentionDays: config.retentionDays,
-    // In AWS (stream) the webhook does one write per event; the groupState function updates the state.
-    onRecorded: inlineStateUpdatesFor(client, config.tableName),
-  }),
+  store: inline ? inline.replayingAfterFailures(events) : events,
 });

@@ -47,13 +47,15 @@ if (local) {
 }
 const config = { ...readWebhookConfig(), callbackToken: undefined, callbackTokenNext: undefined };
 const client = createDynamoClient();
+// The run ends with the last delivery: wait for each state update.
+const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: REPLAY_DEADLINE_MS });
 const store = dynamoEventStore({
   client,
   tableName: config.tableName,
   retentionDays: config.retentionDays,
   deadlineMs: REPLAY_DEADLINE_MS,
   // As the function would: inline locally (useLocalFunctionEnvironment), by the table's stream in AWS.
-  onRecorded: inlineStateUpdatesFor(client, config.tableName),
+  onRecorded: inline?.onRecorded,
 });
 const tally = new Map<string, number>();
 for (const record of records) {

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the webhook function on http://localhost:3000/webhook (serverless-offline), on an embedded
  * DynamoDB at http://localhost:8000 whose data persists under .data/. PORT and DYNAMODB_PORT override the
- * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead. Ctrl-C stops everything.
+ * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead; LOCAL_DYNAMODB=dynamodb-local runs AWS's
+ * DynamoDB Local with the table's stream feeding the groupState function. Ctrl-C stops everything.
  */
 import './local/quietNodeVersionWarning.js';
 import { spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from './local/localDynamoClient.js';
 import { openLocalDynamo } from './local/localDynamo.js';
 import { DEFAULT_HTTP_PORT, portFrom, repositoryRoot, serverlessCli } from './local/localSettings.js';
+import { followTableStream } from './local/followTableStream.js';
 
 const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
 const dynamo = await openLocalDynamo({ listenOnDefaultPort: true });
@@ -31,15 +33,19 @@ const offline = spawn(
       ...process.env,
       PORT: String(httpPort),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      // DynamoDB Local has streams: the webhook writes once per event and the groupState function follows, as in AWS.
+      ...(dynamo.streams ? { GROUP_STATE_UPDATES: 'stream' } : {}),
     },
   },
 );
+const stateFollower = dynamo.streams ? followTableStream(dynamo.endpoint) : undefined;
 
 let stopping = false;
 const stop = async (exitCode: number): Promise<void> => {
   if (stopping) return;
   stopping = true;
   offline.kill('SIGTERM');
+  await stateFollower?.stop();
   await dynamo.close();
   process.exit(exitCode);
 };

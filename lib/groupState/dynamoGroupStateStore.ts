@@ -23,16 +23,16 @@ export interface DynamoGroupStateStoreOptions {
   tableName: string;
   /** Attempts when other writers updated the same group in between. Default: 12. */
   maxAttempts?: number;
-  /** Lost races after which an attempt replays the group's events instead of merging the one event. Default: 3. */
+  /** Lost races after which an attempt replays the group's events instead of merging the one event. Default: 2. */
   replayAfterLostRaces?: number;
   /** Clock for `updatedAt`. Default: Date.now. */
   now?: () => number;
-  /** Waits between attempts. Default: a random 0–(5 × 2^attempt) ms, at most 320 ms, so concurrent writers spread out. */
+  /** Waits between attempts. Default: a random 0–(20 × 2^attempt) ms, at most 1.28 s, so concurrent writers spread out. */
   backoff?: (attempt: number) => Promise<void>;
 }
 
 const jitteredBackoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 6)));
 
 /**
  * Optimistic concurrency, no transactions (dynalite has none): each attempt is one consistent GetItem and
@@ -49,7 +49,7 @@ export const dynamoGroupStateStore = ({
   client,
   tableName,
   maxAttempts = 12,
-  replayAfterLostRaces = 3,
+  replayAfterLostRaces = 2,
   now = Date.now,
   backoff = jitteredBackoff,
 }: DynamoGroupStateStoreOptions): GroupStateStore => ({

@@ -60,13 +60,22 @@ export interface DynamodbLocal {
   close(): Promise<void>;
 }
 
-/** One in-memory DynamoDB Local on `port` (a free one by default), resolved once it answers. */
-export const startDynamodbLocal = async ({ port, timeoutMs = 60_000 }: { port?: number; timeoutMs?: number } = {}): Promise<DynamodbLocal> => {
+/**
+ * One DynamoDB Local on `port` (a free one by default), in memory or with its data under `dataPath`,
+ * resolved once it answers.
+ */
+export const startDynamodbLocal = async ({
+  port,
+  dataPath,
+  timeoutMs = 60_000,
+}: { port?: number; dataPath?: string; timeoutMs?: number } = {}): Promise<DynamodbLocal> => {
   const directory = await installDynamodbLocal();
   const listenPort = port ?? (await freePort());
+  if (dataPath !== undefined) mkdirSync(dataPath, { recursive: true });
+  const storage = dataPath === undefined ? ['-inMemory'] : ['-dbPath', dataPath];
   const child = spawn(
     'java',
-    ['-Djava.library.path=DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(listenPort)],
+    ['-Djava.library.path=DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', ...storage, '-sharedDb', '-disableTelemetry', '-port', String(listenPort)],
     { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -72,16 +72,20 @@ describe('inline updates: the webhook applies the state right after recording', 
     expect(stored?.version).toBe(2);
   });
 
-  const unusedRebuild = async (): Promise<never> => {
-    throw new Error('not expected');
-  };
+  it('updates the state for a duplicate whose first write landed unseen (timed out), and only reads for a true one', async () => {
+    // Prepare: the event is in the table (an earlier attempt's write landed after its timeout), its state never written
+    await invokeHandler(createWebhookHandler({ config: testConfig({ tableName: table.tableName }), store: dynamoEventStore({ client: table.client, tableName: table.tableName }), now: () => NOW }), tencentEvent());
+    const handler = receiver(dynamoGroupStateStore({ client: table.client, tableName: table.tableName }));
 
-  it('is not called for a duplicate', async () => {
-    const applyEvent = vi.fn(async () => 'applied' as const);
-    const handler = receiver({ applyEvent, rebuildGroup: unusedRebuild });
+    // Act: Tencent's retry, a duplicate, then another
+    const retry = await invokeHandler(handler, tencentEvent());
+    const repaired = await stateOf(GROUP_ID);
     await invokeHandler(handler, tencentEvent());
-    await invokeHandler(handler, tencentEvent());
-    expect(applyEvent).toHaveBeenCalledTimes(1);
+
+    // Assess
+    expect(retry.statusCode).toBe(200);
+    expect(repaired?.state).toMatchObject({ fullCount: 1, eventCount: 1 });
+    expect((await stateOf(GROUP_ID))?.version).toBe(1);
   });
 
   it('still answers OK when the state update fails, and replays the group in the background until it succeeds', async () => {
