@@ -9,7 +9,7 @@
  */
 import './local/quietNodeVersionWarning.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { rebuildGroupState } from '../lib/groupState/rebuildGroupState.js';
+import { RebuildOutcome, rebuildGroupState } from '../lib/groupState/rebuildGroupState.js';
 import { describeError } from '../lib/log.js';
 import { localDynamoClient } from './local/localDynamoClient.js';
 import { openLocalDynamo } from './local/localDynamo.js';
@@ -54,7 +54,7 @@ try {
       console.error(`${groupId}: failed: ${describeError(error)}`);
     }
   }
-  const counts = [...tally.entries()].map(([outcome, count]) => `${count} ${outcome}`);
+  const counts = Object.values(RebuildOutcome).flatMap((outcome) => (tally.has(outcome) ? [`${tally.get(outcome)} ${outcome}`] : []));
   console.log(`${groupIds.length} group${groupIds.length === 1 ? '' : 's'}: ${[...counts, `${failed} failed`].join(', ')}`);
 } finally {
   client.destroy();

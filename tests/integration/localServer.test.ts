@@ -82,6 +82,7 @@ describe('npm start', () => {
         fullCount: 1,
         attributes: { k: 'v' },
         lastEventTime: 1670574415000,
+        eventCount: 3,
       });
     });
 
