@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from './local/localDynamoClient.js';
 import { openLocalDynamo } from './local/localDynamo.js';
 import { DEFAULT_HTTP_PORT, portFrom, repositoryRoot, serverlessCli } from './local/localSettings.js';
-import { followTableStream } from './local/followTableStream.js';
+import { startGroupStateFollower } from './local/groupStateFollower.js';
 
 const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
 const dynamo = await openLocalDynamo({ listenOnDefaultPort: true });
@@ -38,7 +38,7 @@ const offline = spawn(
     },
   },
 );
-const stateFollower = dynamo.streams ? followTableStream(dynamo.endpoint) : undefined;
+const stateFollower = startGroupStateFollower(dynamo);
 
 let stopping = false;
 const stop = async (exitCode: number): Promise<void> => {
