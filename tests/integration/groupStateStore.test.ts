@@ -9,6 +9,7 @@ import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
 import { MERGE_VERSION } from '../../lib/groupState/mergeVersion.js';
 import { rebuildGroupState } from '../../lib/groupState/rebuildGroupState.js';
 import { STATE_ITEM_BUDGET_BYTES, groupStateFromItem, groupStateKey } from '../../lib/groupState/stateItem.js';
+import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
 import { InputLimit } from '../../lib/webhook/constants.js';
 import { type TestTable, TestEngine, dynamodbLocalSkipReason, startTestTable, testEngines } from '../support/dynaliteTable.js';
 import { groupEventDeliveries } from '../support/groupEventArbitrary.js';
@@ -159,6 +160,7 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
       expect(kept.length).toBeGreaterThan(10);
       expect(kept.length).toBeLessThan(144);
       expect(kept).toEqual(Array.from({ length: kept.length }, (_, key) => `k${String(key).padStart(3, '0')}`));
+      expect(await dynamoGroupReader({ client: table.client, tableName }).readState(groupId)).toMatchObject({ attributesTruncated: true, eventCount: 12 });
     },
     120_000,
   );
