@@ -1,8 +1,7 @@
-import { GroupStateUpdates, readGroupStateUpdates, readWebhookConfig } from '../lib/config.js';
+import { readWebhookConfig } from '../lib/config.js';
 import { createDynamoClient } from '../lib/dynamo/client.js';
 import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
-import { dynamoGroupStateStore } from '../lib/groupState/dynamoGroupStateStore.js';
-import { applyRecordedItemInline } from '../lib/groupState/inlineUpdates.js';
+import { inlineStateUpdatesFor } from '../lib/groupState/inlineUpdates.js';
 import { dynamoPendingReplayChunks } from '../lib/replay/pendingReplayChunks.js';
 import { createRedriveHandler } from '../lib/replay/redriveHandler.js';
 
@@ -21,10 +20,7 @@ export const handler = createRedriveHandler({
     retentionDays: config.retentionDays,
     deadlineMs: REDRIVE_DEADLINE_MS,
     // As the webhook: in AWS the stream updates the state; the local stage updates it inline.
-    onRecorded:
-      readGroupStateUpdates() === GroupStateUpdates.Inline
-        ? applyRecordedItemInline(dynamoGroupStateStore({ client, tableName: config.tableName }))
-        : undefined,
+    onRecorded: inlineStateUpdatesFor(client, config.tableName)?.onRecorded,
   }),
   pending: dynamoPendingReplayChunks({ client, tableName: config.tableName }),
 });

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { createDynamoClient } from '../lib/dynamo/client.js';
 import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
+import { inlineStateUpdatesFor } from '../lib/groupState/inlineUpdates.js';
 import { readWebhookConfig } from '../lib/config.js';
 import type { TencentEnvelope } from '../lib/webhook/tencentAnswer.js';
 import { createWebhookHandler } from '../lib/webhook/handler.js';
@@ -54,11 +55,15 @@ if (local) {
 }
 const config = { ...readWebhookConfig(), callbackToken: undefined, callbackTokenNext: undefined };
 const client = createDynamoClient();
+// The run ends with the last delivery: wait for each state update.
+const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: REPLAY_DEADLINE_MS });
 const store = dynamoEventStore({
   client,
   tableName: config.tableName,
   retentionDays: config.retentionDays,
   deadlineMs: REPLAY_DEADLINE_MS,
+  // As the function would: inline locally (useLocalFunctionEnvironment), by the table's stream in AWS.
+  onRecorded: inline?.onRecorded,
 });
 const tally = new Map<string, number>();
 for (const record of records) {

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the webhook function on http://localhost:3000/webhook (serverless-offline), on an embedded
  * DynamoDB at http://localhost:8000 whose data persists under .data/. PORT and DYNAMODB_PORT override the
- * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead. Ctrl-C or SIGTERM stops everything; a busy port
- * is named in one line.
+ * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead; LOCAL_DYNAMODB=dynamodb-local runs AWS's
+ * DynamoDB Local with the table's stream feeding the groupState function. Ctrl-C or SIGTERM stops everything; a
+ * busy port is named in one line.
  */
 import './local/quietNodeVersionWarning.js';
 import { spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import { LOCAL_CREDENTIALS } from './local/localDynamoClient.js';
 import { openLocalDynamo } from './local/localDynamo.js';
 import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse } from './local/busyPort.js';
 import { DEFAULT_HTTP_PORT, DEFAULT_LOCAL_DYNAMODB_PORT, portFrom, repositoryRoot, serverlessCli } from './local/localSettings.js';
+import { startGroupStateFollower } from './local/groupStateFollower.js';
 
 const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
 await exitIfAnyPortBusy([
@@ -41,15 +43,19 @@ const offline = spawn(
       ...process.env,
       PORT: String(httpPort),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      // DynamoDB Local has streams: the webhook writes once per event and the groupState function follows, as in AWS.
+      ...(dynamo.streams ? { GROUP_STATE_UPDATES: 'stream' } : {}),
     },
   },
 );
+const stateFollower = startGroupStateFollower(dynamo);
 
 let stopping = false;
 const stop = async (exitCode: number): Promise<void> => {
   if (stopping) return;
   stopping = true;
   offline.kill('SIGTERM');
+  await stateFollower?.stop();
   await dynamo.close();
   process.exit(exitCode);
 };

@@ -1,6 +1,6 @@
 import type { StorableValue } from '../dynamo/attributeValue.js';
 import { deliveryId } from '../eventStore/deliveryId.js';
-import { EVENT_TIME_DIGITS } from '../eventStore/keys.js';
+import { EVENT_TIME_DIGITS, isWellFormedText } from '../eventStore/keys.js';
 import type { ValidatedGroupEvent } from '../eventStore/types.js';
 import { InputLimit } from '../webhook/constants.js';
 import { WebhookRejectedError } from '../webhook/errors.js';
@@ -86,10 +86,11 @@ export interface GroupPayload {
 /** The one field without which an event cannot be stored: it names the item collection. */
 const readGroupId = (body: JsonObject): string => {
   const groupId = body.GroupId;
-  if (typeof groupId !== 'string' || groupId === '' || groupId.length > InputLimit.groupIdLength) {
+  // Not well-formed (a lone surrogate): stored as U+FFFD, two such IDs would share one group.
+  if (typeof groupId !== 'string' || groupId === '' || groupId.length > InputLimit.groupIdLength || !isWellFormedText(groupId)) {
     throw new WebhookRejectedError(
       'GroupIdInvalid',
-      `GroupId must be a non-empty string of at most ${InputLimit.groupIdLength} characters`,
+      `GroupId must be a non-empty string of well-formed Unicode, at most ${InputLimit.groupIdLength} characters`,
     );
   }
   return groupId;

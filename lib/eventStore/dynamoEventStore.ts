@@ -14,7 +14,10 @@ export interface DynamoEventStoreOptions {
   retentionDays?: number | undefined;
   /** All writes for one event finish within this many ms or the event fails with StoreError. Default: DYNAMO_DEADLINE_MS. */
   deadlineMs?: number;
-  /** Called with each event item once it is stored (never for a duplicate): GROUP_STATE_UPDATES=inline. Default: none. */
+  /**
+   * Called with each event item once it is stored, and for a duplicate too (an earlier attempt's write may have
+   * landed unseen, timed out, its state never updated): GROUP_STATE_UPDATES=inline. Default: none.
+   */
   onRecorded?: ((item: Record<string, AttributeValue>) => Promise<void>) | undefined;
 }
 
@@ -100,15 +103,18 @@ export const dynamoEventStore = ({
   return {
     async recordEvent(event: ValidatedGroupEvent): Promise<RecordResultName> {
       let recorded: Awaited<ReturnType<typeof record>>;
+      const recording = record(event);
       try {
-        recorded = await withDeadline(deadlineMs, record(event));
+        recorded = await withDeadline(deadlineMs, recording);
       } catch (error) {
         if (error instanceof DeadlineExceededError) {
+          // The write may still land after the answer: its state update must follow it all the same.
+          if (onRecorded) void recording.then(({ item }) => onRecorded(item)).catch(() => {});
           throw new StoreError(`DynamoDB did not answer within ${deadlineMs} ms`, { cause: error });
         }
         throw error;
       }
-      if (recorded.stored && onRecorded) await onRecorded(recorded.item);
+      if (onRecorded) await onRecorded(recorded.item);
       return recorded.stored ? RecordResult.Recorded : RecordResult.Duplicate;
     },
   };

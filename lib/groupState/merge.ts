@@ -2,11 +2,13 @@ import { GroupCommand } from '../commands/constants.js';
 import type { StateMergeInput } from './mergeInput.js';
 
 /**
- * A group's current state, derived from its recorded events. `applyGroupEvent` is a pure merge that gives
+ * A group's current state, derived from its recorded events. `mergeGroupEvent` is a pure merge that gives
  * the same state whatever order the events arrive in and however often each arrives: the state of an
  * in-order replay (order = the event sort key: EventTime, then deliveryId). Updating costs the same for
  * the thousandth attribute change as for the first: the events are never re-read; instead the state keeps
- * which event last touched each field and attribute key (tombstones for deletes), and the last set/clear.
+ * which event last touched each field and attribute key (tombstones for deletes), the last set/clear, and
+ * the sort keys of the newest events it folded. The one event it cannot place (older than all of those,
+ * and not among them) is answered `replayNeeded`: the caller then replays the group's events.
  */
 export interface GroupState {
   groupId: string;
@@ -26,6 +28,8 @@ export interface GroupState {
   attributes: Record<string, string>;
   /** The latest EventTime of any applied event. */
   lastEventTime: number;
+  /** How many distinct events the state is the replay of. */
+  eventCount: number;
   bookkeeping: GroupStateBookkeeping;
 }
 
@@ -44,10 +48,10 @@ export interface GroupStateBookkeeping {
   /** The latest `set` or `clear`: any change of an attribute older than it is invisible. */
   attributesResetBy: string | null;
   /**
-   * deliveryIds of the group-full events counted most recently (newest last, at most FULL_DELIVERY_MEMORY):
-   * a stream record delivered again is not counted twice. See FULL_DELIVERY_MEMORY for the bound.
+   * The sort keys of the newest folded events, ascending, at most EVENT_KEY_MEMORY: an event among them is
+   * a redelivery (nothing changes), one newer than the oldest of them is new. See EVENT_KEY_MEMORY.
    */
-  countedFullDeliveries: string[];
+  latestEventKeys: string[];
 }
 
 type ReplacedField = 'type' | 'name' | 'owner';
@@ -56,11 +60,20 @@ type ReplacedField = 'type' | 'name' | 'owner';
 export const AttributeOption = { Set: 'set', Modify: 'modify', Delete: 'delete', Clear: 'clear' } as const;
 
 /**
- * How many counted group-full deliveries the state remembers. A DynamoDB stream redelivers a record only
- * while the batch it came in is retried, so as long as the stream's batch size is at most this, the count is
- * exact. The template's batch size is 50.
+ * How many of the newest folded events' sort keys the state keeps. Counting (`eventCount`, `fullCount`) must
+ * know whether an event was folded already; for any event newer than the oldest kept key the memory answers
+ * exactly. An older one that is not in it (a delivery late by more than this many newer events, or a
+ * redelivery that long after) cannot be placed: the merge answers `replayNeeded`. 64 sort keys are about 4 KB.
  */
-export const FULL_DELIVERY_MEMORY = 64;
+export const EVENT_KEY_MEMORY = 64;
+
+/** What folding one event into a stored state gives. */
+export type MergeResult =
+  | { kind: 'merged'; state: GroupState }
+  /** The event was folded already (its sort key is in the memory): nothing changes. */
+  | { kind: 'duplicate' }
+  /** Only a replay of the group's events can tell whether this event was folded (see EVENT_KEY_MEMORY). */
+  | { kind: 'replayNeeded' };
 
 /** The state as the read API and the CLI show it (no bookkeeping). */
 export type GroupStateView = Omit<GroupState, 'bookkeeping'>;
@@ -78,7 +91,8 @@ export const emptyGroupState = (groupId: string, eventTime: number): GroupState 
   fullCount: 0,
   attributes: {},
   lastEventTime: eventTime,
-  bookkeeping: { fieldsChangedBy: {}, attributeChanges: {}, attributesResetBy: null, countedFullDeliveries: [] },
+  eventCount: 0,
+  bookkeeping: { fieldsChangedBy: {}, attributeChanges: {}, attributesResetBy: null, latestEventKeys: [] },
 });
 
 const isLater = (sortKey: string, than: string | null | undefined): boolean => than == null || sortKey > than;
@@ -153,27 +167,49 @@ const applyReplacedFields = (state: GroupState, event: StateMergeInput): GroupSt
   return next;
 };
 
-const applyGroupFull = (state: GroupState, event: StateMergeInput): GroupState => {
-  // A Community topic's full event is the topic's, not the group's.
-  if (event.command !== GroupCommand.GroupFull || event.topicId !== undefined) return state;
-  const counted = state.bookkeeping.countedFullDeliveries;
-  if (counted.includes(event.deliveryId)) return state;
-  return {
-    ...state,
-    lastFullAt: maxOf(state.lastFullAt, event.eventTime),
-    fullCount: state.fullCount + 1,
-    bookkeeping: { ...state.bookkeeping, countedFullDeliveries: [...counted, event.deliveryId].slice(-FULL_DELIVERY_MEMORY) },
-  };
-};
+// A Community topic's full event is the topic's, not the group's.
+const applyGroupFull = (state: GroupState, event: StateMergeInput): GroupState =>
+  event.command === GroupCommand.GroupFull && event.topicId === undefined
+    ? { ...state, lastFullAt: maxOf(state.lastFullAt, event.eventTime), fullCount: state.fullCount + 1 }
+    : state;
 
 const applyGroupDestroyed = (state: GroupState, event: StateMergeInput): GroupState =>
   event.command === GroupCommand.GroupDestroyed
     ? { ...state, destroyed: true, destroyedAt: minOf(state.destroyedAt, event.eventTime) }
     : state;
 
+/** The memory with `sortKey` inserted in order, the oldest dropped beyond EVENT_KEY_MEMORY. */
+const rememberEvent = (keys: readonly string[], sortKey: string): string[] =>
+  [...keys, sortKey].sort().slice(-EVENT_KEY_MEMORY);
+
 /** The merge: old state (undefined for a group never seen) + one recorded event → new state. Pure. */
-export const applyGroupEvent = (state: GroupState | undefined, event: StateMergeInput): GroupState => {
+export const mergeGroupEvent = (state: GroupState | undefined, event: StateMergeInput): MergeResult => {
   const base = state ?? emptyGroupState(event.groupId, event.eventTime);
-  const withTime = { ...base, lastEventTime: Math.max(base.lastEventTime, event.eventTime) };
-  return applyGroupDestroyed(applyGroupFull(applyAttributeChange(applyReplacedFields(withTime, event), event), event), event);
+  const remembered = base.bookkeeping.latestEventKeys;
+  if (remembered.includes(event.sortKey)) return { kind: 'duplicate' };
+  const oldestRemembered = remembered[0];
+  if (remembered.length >= EVENT_KEY_MEMORY && oldestRemembered !== undefined && event.sortKey < oldestRemembered) {
+    return { kind: 'replayNeeded' };
+  }
+  const counted: GroupState = {
+    ...base,
+    lastEventTime: Math.max(base.lastEventTime, event.eventTime),
+    eventCount: base.eventCount + 1,
+    bookkeeping: { ...base.bookkeeping, latestEventKeys: rememberEvent(remembered, event.sortKey) },
+  };
+  return {
+    kind: 'merged',
+    state: applyGroupDestroyed(applyGroupFull(applyAttributeChange(applyReplacedFields(counted, event), event), event), event),
+  };
+};
+
+/**
+ * The merge where it cannot be ambiguous: a redelivery leaves the state as it is. Throws for an event the
+ * state cannot place (never in an in-order replay, where each event is newer than all before it).
+ */
+export const applyGroupEvent = (state: GroupState | undefined, event: StateMergeInput): GroupState => {
+  const result = mergeGroupEvent(state, event);
+  if (result.kind === 'merged') return result.state;
+  if (result.kind === 'duplicate' && state !== undefined) return state;
+  throw new Error(`event ${event.sortKey} cannot be merged into the state of ${event.groupId} without a replay`);
 };

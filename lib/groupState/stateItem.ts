@@ -1,14 +1,25 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type PlainValue, listOf, numberOf, objectOf, plainObject, textOf } from '../dynamo/attributeValue.js';
+import { canonicalJson } from '../eventStore/deliveryId.js';
 import { groupPartitionKey, groupStateSortKey } from '../eventStore/keys.js';
+import { itemSizeBytes } from './itemSize.js';
 import type { AttributeChange, GroupState } from './merge.js';
+import { MERGE_VERSION } from './mergeVersion.js';
 
 /**
  * The state item as stored (README, "Group state"): the public fields as top-level attributes, so a stream
  * consumer or a console user reads them directly, and the merge's bookkeeping beside them. `version` counts
- * writes; every write is conditional on the version it read.
+ * writes; every write is conditional on the version it read. `mergeVersion` is the merge that wrote it.
  */
 export type StateItem = Record<string, AttributeValue>;
+
+/**
+ * The most a state item may take, well below DynamoDB's 400 KB item limit (409,600 bytes). Tencent allows
+ * 16 KB of attributes, so only hostile or unusual events get near it. Beyond it the item drops its
+ * bookkeeping (`replayOnly`: each later event replays the group) and, if still too large, the attributes
+ * after the last one that fits in key order (`attributesTruncated`).
+ */
+export const STATE_ITEM_BUDGET_BYTES = 300 * 1024;
 
 const stringOrNull = (value: string | null): AttributeValue => (value === null ? { NULL: true } : { S: value });
 const numberOrNull = (value: number | null): AttributeValue => (value === null ? { NULL: true } : { N: String(value) });
@@ -20,14 +31,13 @@ const stringMap = (values: Record<string, string>): AttributeValue => ({
  * Attribute keys are Tencent's users' strings: stored as `{key, value}` list entries (as the event item's
  * `groupAttr`), never as map keys, which the AWS SDK cannot round-trip for a key such as `__proto__`.
  */
-const keyValueList = (values: Record<string, string>): AttributeValue => ({
-  L: Object.entries(values).map(([key, value]) => ({ M: { key: { S: key }, value: { S: value } } })),
-});
+const keyValueEntry = ([key, value]: [string, string]): AttributeValue => ({ M: { key: { S: key }, value: { S: value } } });
 
+/** The value of a live change is the visible attribute's: stored once, under `attributes`. */
 const changeValue = (key: string, change: AttributeChange): AttributeValue => ({
   M: change.value === undefined
     ? { key: { S: key }, changedBy: { S: change.changedBy }, deleted: { BOOL: true } }
-    : { key: { S: key }, changedBy: { S: change.changedBy }, value: { S: change.value } },
+    : { key: { S: key }, changedBy: { S: change.changedBy } },
 });
 
 export const groupStateKey = (groupId: string): Record<string, AttributeValue> => ({
@@ -35,7 +45,7 @@ export const groupStateKey = (groupId: string): Record<string, AttributeValue> =
   sk: { S: groupStateSortKey() },
 });
 
-export const groupStateItem = (state: GroupState, version: number, updatedAt: number): StateItem => ({
+const publicFields = (state: GroupState, version: number, updatedAt: number): StateItem => ({
   ...groupStateKey(state.groupId),
   groupId: { S: state.groupId },
   type: stringOrNull(state.type),
@@ -45,15 +55,45 @@ export const groupStateItem = (state: GroupState, version: number, updatedAt: nu
   destroyedAt: numberOrNull(state.destroyedAt),
   lastFullAt: numberOrNull(state.lastFullAt),
   fullCount: { N: String(state.fullCount) },
-  attributes: keyValueList(state.attributes),
   lastEventTime: { N: String(state.lastEventTime) },
+  eventCount: { N: String(state.eventCount) },
   version: { N: String(version) },
+  mergeVersion: { N: String(MERGE_VERSION) },
   updatedAt: { N: String(updatedAt) },
+});
+
+const bookkeeping = (state: GroupState): StateItem => ({
   fieldsChangedBy: stringMap(state.bookkeeping.fieldsChangedBy as Record<string, string>),
   attributeChanges: { L: Object.entries(state.bookkeeping.attributeChanges).map(([key, change]) => changeValue(key, change)) },
   attributesResetBy: stringOrNull(state.bookkeeping.attributesResetBy),
-  countedFullDeliveries: { L: state.bookkeeping.countedFullDeliveries.map((id) => ({ S: id })) },
+  latestEventKeys: { L: state.bookkeeping.latestEventKeys.map((sortKey) => ({ S: sortKey })) },
 });
+
+/** The attributes in key order, as many as fit in `budget` bytes beside `rest`. */
+const attributesWithin = (attributes: Record<string, string>, rest: StateItem, budget: number): AttributeValue[] => {
+  const kept: AttributeValue[] = [];
+  let size = itemSizeBytes({ ...rest, attributes: { L: [] }, attributesTruncated: { BOOL: true } });
+  for (const entry of Object.entries(attributes)) {
+    const encoded = keyValueEntry(entry);
+    size += 1 + itemSizeBytes({ '': encoded });
+    if (size > budget) break;
+    kept.push(encoded);
+  }
+  return kept;
+};
+
+export const groupStateItem = (state: GroupState, version: number, updatedAt: number, budget = STATE_ITEM_BUDGET_BYTES): StateItem => {
+  const full: StateItem = {
+    ...publicFields(state, version, updatedAt),
+    attributes: { L: Object.entries(state.attributes).map(keyValueEntry) },
+    ...bookkeeping(state),
+  };
+  if (itemSizeBytes(full) <= budget) return full;
+  const compact = { ...publicFields(state, version, updatedAt), replayOnly: { BOOL: true } };
+  const attributes = attributesWithin(state.attributes, compact, budget);
+  const truncated = attributes.length < Object.keys(state.attributes).length;
+  return { ...compact, attributes: { L: attributes }, ...(truncated ? { attributesTruncated: { BOOL: true } } : {}) };
+};
 
 const textOrNull = (value: PlainValue | undefined): string | null => textOf(value) ?? null;
 const numberOrNullOf = (value: PlainValue | undefined): number | null => numberOf(value) ?? null;
@@ -71,25 +111,41 @@ const keyValues = (value: PlainValue | undefined): Record<string, string> =>
     }),
   );
 
-const readChanges = (value: PlainValue | undefined): Record<string, AttributeChange> =>
+const readChanges = (value: PlainValue | undefined, attributes: Record<string, string>): Record<string, AttributeChange> =>
   Object.fromEntries(
     listOf(value).flatMap((entry) => {
-      const { key, changedBy, value: text } = objectOf(entry);
+      const { key, changedBy, deleted } = objectOf(entry);
       if (typeof key !== 'string' || typeof changedBy !== 'string') return [];
-      return [[key, typeof text === 'string' ? { changedBy, value: text } : { changedBy }] as const];
+      const current = Object.hasOwn(attributes, key) ? attributes[key] : undefined;
+      return [[key, deleted === true || current === undefined ? { changedBy } : { changedBy, value: current }] as const];
     }),
   );
 
-/** The stored state and the version it was written with. */
+const texts = (value: PlainValue | undefined): string[] => listOf(value).flatMap((entry) => (typeof entry === 'string' ? [entry] : []));
+
+/** The stored state, the version it was written with, and whether the merge may build on it. */
 export interface StoredGroupState {
   state: GroupState;
   version: number;
+  /** The merge that wrote it (1 for items written before the field existed). */
+  mergeVersion: number;
+  /** The item holds no bookkeeping (it reached STATE_ITEM_BUDGET_BYTES): only a replay can update it. */
+  replayOnly: boolean;
+  /** Some attributes did not fit the item (see STATE_ITEM_BUDGET_BYTES). */
+  attributesTruncated: boolean;
+  /** The item as read. */
+  item: StateItem;
 }
 
 export const groupStateFromItem = (item: StateItem): StoredGroupState => {
   const plain = plainObject(item);
+  const attributes = keyValues(plain.attributes);
   return {
     version: numberOf(plain.version) ?? 0,
+    mergeVersion: numberOf(plain.mergeVersion) ?? 1,
+    replayOnly: plain.replayOnly === true,
+    attributesTruncated: plain.attributesTruncated === true,
+    item,
     state: {
       groupId: textOf(plain.groupId) ?? '',
       type: textOrNull(plain.type),
@@ -99,14 +155,24 @@ export const groupStateFromItem = (item: StateItem): StoredGroupState => {
       destroyedAt: numberOrNullOf(plain.destroyedAt),
       lastFullAt: numberOrNullOf(plain.lastFullAt),
       fullCount: numberOf(plain.fullCount) ?? 0,
-      attributes: keyValues(plain.attributes),
+      attributes,
       lastEventTime: numberOf(plain.lastEventTime) ?? 0,
+      eventCount: numberOf(plain.eventCount) ?? 0,
       bookkeeping: {
         fieldsChangedBy: textMap(plain.fieldsChangedBy),
-        attributeChanges: readChanges(plain.attributeChanges),
+        attributeChanges: readChanges(plain.attributeChanges, attributes),
         attributesResetBy: textOrNull(plain.attributesResetBy),
-        countedFullDeliveries: listOf(plain.countedFullDeliveries).flatMap((entry) => (typeof entry === 'string' ? [entry] : [])),
+        latestEventKeys: texts(plain.latestEventKeys),
       },
     },
   };
+};
+
+/** True when the merge may fold an event into this stored state; otherwise the group is replayed. */
+export const isMergeable = (stored: StoredGroupState): boolean => stored.mergeVersion === MERGE_VERSION && !stored.replayOnly;
+
+/** Whether two state items hold the same state, whoever wrote them when (`version` and `updatedAt` aside). */
+export const sameStateContent = (a: StateItem, b: StateItem): boolean => {
+  const content = ({ version: _, updatedAt: __, ...rest }: StateItem) => rest;
+  return canonicalJson(content(a)) === canonicalJson(content(b));
 };

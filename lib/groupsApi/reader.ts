@@ -28,7 +28,8 @@ export interface EventsPage {
 
 /** Reads a group's state item and its events; what GET /groups/... and `npm run group` show. */
 export interface GroupReader {
-  readState(groupId: string): Promise<GroupStateView | undefined>;
+  /** The state; `attributesTruncated: true` when its attributes did not all fit the item. */
+  readState(groupId: string): Promise<(GroupStateView & { attributesTruncated?: true }) | undefined>;
   readEvents(groupId: string, request: EventsPageRequest): Promise<EventsPage>;
 }
 
@@ -77,7 +78,9 @@ export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClien
       const { Item } = await send('GetItem', () =>
         client.send(new GetItemCommand({ TableName: tableName, Key: groupStateKey(groupId), ConsistentRead: true })),
       );
-      return Item === undefined ? undefined : groupStateView(groupStateFromItem(Item).state);
+      if (Item === undefined) return undefined;
+      const stored = groupStateFromItem(Item);
+      return { ...groupStateView(stored.state), ...(stored.attributesTruncated ? { attributesTruncated: true } : {}) };
     },
 
     /**

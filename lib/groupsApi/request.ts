@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { GroupCommand } from '../commands/constants.js';
 import { InputLimit } from '../webhook/constants.js';
+import { isWellFormedText } from '../eventStore/keys.js';
 import { decodeEventsCursor } from './cursor.js';
 import { GroupsApiError } from './errors.js';
 
@@ -10,23 +11,16 @@ export const MAX_EVENTS_LIMIT = 100;
 const recordedCommands: readonly string[] = Object.values(GroupCommand);
 
 /**
- * Group IDs contain `@` and `#` and arrive URL-encoded (`%40TGS%2312`). Whether API Gateway hands the path
- * parameter over decoded is not something we could observe here, so a value still carrying a valid `%XX`
- * escape is decoded once; serverless-offline already decodes it.
+ * The `groupId` path parameter, used exactly as it arrives. AWS's "Create routes for HTTP APIs" page says
+ * "API Gateway decodes URL-encoded request parameters before passing them to your backend integration", and
+ * serverless-offline's router (hapi) decodes a path parameter once too: `/groups/%40TGS%232J` arrives as
+ * `@TGS#2J`, `/groups/pct%2541-X` as `pct%41-X`. Decoding again would read another group's state.
  */
 export const groupIdParameter = (event: Pick<APIGatewayProxyEventV2, 'pathParameters'>): string => {
-  const raw = event.pathParameters?.groupId ?? '';
-  let groupId = raw;
-  if (/%[0-9A-Fa-f]{2}/.test(raw)) {
-    try {
-      groupId = decodeURIComponent(raw);
-    } catch {
-      groupId = raw;
-    }
-  }
-  // The webhook records no group whose ID is longer than this, so a longer one is a malformed request.
-  if (groupId === '' || groupId.length > InputLimit.groupIdLength) {
-    throw new GroupsApiError('GroupIdInvalid', `groupId must be 1 to ${InputLimit.groupIdLength} characters`);
+  const groupId = event.pathParameters?.groupId ?? '';
+  // The webhook records no group whose ID is longer than this, or not well-formed Unicode.
+  if (groupId === '' || groupId.length > InputLimit.groupIdLength || !isWellFormedText(groupId)) {
+    throw new GroupsApiError('GroupIdInvalid', `groupId must be 1 to ${InputLimit.groupIdLength} characters of well-formed Unicode`);
   }
   return groupId;
 };

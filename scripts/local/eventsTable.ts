@@ -9,8 +9,11 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 
-/** The events table as serverless.yml declares it (the template test checks they agree). */
-export const eventsTableDefinition = (tableName: string): CreateTableCommandInput => ({
+/**
+ * The events table as serverless.yml declares it (the template test checks they agree). The stream only
+ * where the engine has streams (DynamoDB Local; dynalite has none).
+ */
+export const eventsTableDefinition = (tableName: string, { stream = false }: { stream?: boolean } = {}): CreateTableCommandInput => ({
   TableName: tableName,
   BillingMode: 'PAY_PER_REQUEST',
   AttributeDefinitions: [
@@ -21,6 +24,7 @@ export const eventsTableDefinition = (tableName: string): CreateTableCommandInpu
     { AttributeName: 'pk', KeyType: 'HASH' },
     { AttributeName: 'sk', KeyType: 'RANGE' },
   ],
+  ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {}),
 });
 
 const tableStatus = async (client: DynamoDBClient, tableName: string): Promise<string | undefined> => {
@@ -34,11 +38,11 @@ const tableStatus = async (client: DynamoDBClient, tableName: string): Promise<s
 };
 
 /** Creates the table unless it exists, then waits until it is ACTIVE. Returns true when it was created. */
-export const ensureEventsTable = async (client: DynamoDBClient, tableName: string): Promise<boolean> => {
+export const ensureEventsTable = async (client: DynamoDBClient, tableName: string, options: { stream?: boolean } = {}): Promise<boolean> => {
   let created = false;
   if ((await tableStatus(client, tableName)) === undefined) {
     try {
-      await client.send(new CreateTableCommand(eventsTableDefinition(tableName)));
+      await client.send(new CreateTableCommand(eventsTableDefinition(tableName, options)));
       created = true;
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { startDynamodbLocal } from './dynamodbLocal.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo.js';
 import { ensureEventsTable } from './eventsTable.js';
 import { GroupStateUpdates } from '../../lib/config.js';
@@ -13,9 +15,17 @@ import {
 export interface LocalDynamo {
   endpoint: string;
   /** Where it came from, for the start-up message. */
-  origin: 'AWS_ENDPOINT_URL_DYNAMODB' | 'already running' | 'embedded';
+  origin: 'AWS_ENDPOINT_URL_DYNAMODB' | 'already running' | 'embedded' | 'DynamoDB Local';
+  /** The table has a stream (DynamoDB Local started here): group state follows it, as in AWS. */
+  streams: boolean;
   close(): Promise<void>;
 }
+
+/** LOCAL_DYNAMODB=dynamodb-local: AWS's DynamoDB Local (Java 17) with streams instead of the embedded dynalite. */
+export const LocalDynamodbEngine = { Dynalite: 'dynalite', DynamodbLocal: 'dynamodb-local' } as const;
+
+/** Where DynamoDB Local keeps `npm start`'s data (git-ignored), apart from dynalite's. */
+const dynamodbLocalDataPath = join(localDataPath, '..', 'dynamodb-local');
 
 /**
  * The DynamoDB local tools use: AWS_ENDPOINT_URL_DYNAMODB when set; else one already answering on
@@ -34,20 +44,25 @@ export const openLocalDynamo = async ({
   const configured = env.AWS_ENDPOINT_URL_DYNAMODB;
   if (configured) {
     await ensureTableQuietly(configured, tableName);
-    return { endpoint: configured, origin: 'AWS_ENDPOINT_URL_DYNAMODB', close: async () => {} };
+    return { endpoint: configured, origin: 'AWS_ENDPOINT_URL_DYNAMODB', streams: false, close: async () => {} };
   }
   const port = portFrom(env.DYNAMODB_PORT, DEFAULT_LOCAL_DYNAMODB_PORT);
   const running = `http://localhost:${port}`;
   if (await dynamoAnswersAt(running)) {
     await ensureTableQuietly(running, tableName);
-    return { endpoint: running, origin: 'already running', close: async () => {} };
+    return { endpoint: running, origin: 'already running', streams: false, close: async () => {} };
+  }
+  if (env.LOCAL_DYNAMODB?.trim().toLowerCase() === LocalDynamodbEngine.DynamodbLocal) {
+    const local = await startDynamodbLocal({ port: listenOnDefaultPort ? port : undefined, dataPath: dynamodbLocalDataPath });
+    await withClient(local.endpoint, (client) => ensureEventsTable(client, tableName, { stream: true }));
+    return { endpoint: local.endpoint, origin: 'DynamoDB Local', streams: true, close: local.close };
   }
   const embedded: EmbeddedDynamo = await startEmbeddedDynamo({
     port: listenOnDefaultPort ? port : 0,
     path: localDataPath,
   });
   await withClient(embedded.endpoint, (client) => ensureEventsTable(client, tableName));
-  return { endpoint: embedded.endpoint, origin: 'embedded', close: embedded.close };
+  return { endpoint: embedded.endpoint, origin: 'embedded', streams: false, close: embedded.close };
 };
 
 const withClient = async <T>(

@@ -67,23 +67,102 @@ describe('inline updates: the webhook applies the state right after recording', 
     // Assess
     const stored = await stateOf(GROUP_ID);
     expect(stored?.state).toMatchObject({ groupId: GROUP_ID, type: 'Public', attributes: { level: '1' }, lastEventTime: 2000 });
-    // The late modify is hidden by the set and the retry is a duplicate: one write in all.
-    expect(stored?.version).toBe(1);
+    // The late modify is hidden by the set but counted; the retry is a duplicate and writes nothing: two writes.
+    expect(stored?.state.eventCount).toBe(2);
+    expect(stored?.version).toBe(2);
   });
 
-  it('is not called for a duplicate', async () => {
-    const applyEvent = vi.fn(async () => 'applied' as const);
-    const handler = receiver({ applyEvent });
+  it('updates the state for a duplicate whose first write landed unseen (timed out), and only reads for a true one', async () => {
+    // Prepare: the event is in the table (an earlier attempt's write landed after its timeout), its state never written
+    await invokeHandler(createWebhookHandler({ config: testConfig({ tableName: table.tableName }), store: dynamoEventStore({ client: table.client, tableName: table.tableName }), now: () => NOW }), tencentEvent());
+    const handler = receiver(dynamoGroupStateStore({ client: table.client, tableName: table.tableName }));
+
+    // Act: Tencent's retry, a duplicate, then another
+    const retry = await invokeHandler(handler, tencentEvent());
+    const repaired = await stateOf(GROUP_ID);
     await invokeHandler(handler, tencentEvent());
-    await invokeHandler(handler, tencentEvent());
-    expect(applyEvent).toHaveBeenCalledTimes(1);
+
+    // Assess
+    expect(retry.statusCode).toBe(200);
+    expect(repaired?.state).toMatchObject({ fullCount: 1, eventCount: 1 });
+    expect((await stateOf(GROUP_ID))?.version).toBe(1);
   });
 
-  it('still answers OK when the state update fails: the event is recorded', async () => {
-    const handler = receiver({ applyEvent: async () => Promise.reject(new StoreError('down')) });
+  it('still answers OK when the state update fails, and replays the group in the background until it succeeds', async () => {
+    // Prepare: the update fails, and so does the first background replay
+    const real = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
+    let repaired: (result: unknown) => void = () => {};
+    const repairedState = new Promise((resolve) => (repaired = resolve));
+    const rebuildGroup = vi
+      .fn<GroupStateStore['rebuildGroup']>()
+      .mockRejectedValueOnce(new StoreError('still down'))
+      .mockImplementation(async (groupId) => {
+        const result = await real.rebuildGroup(groupId);
+        repaired(result);
+        return result;
+      });
+    const handler = createWebhookHandler({
+      config: testConfig({ tableName: table.tableName }),
+      store: dynamoEventStore({
+        client: table.client,
+        tableName: table.tableName,
+        onRecorded: applyRecordedItemInline({ applyEvent: async () => Promise.reject(new StoreError('down')), rebuildGroup }, [0, 0]),
+      }),
+      now: () => NOW,
+    });
+
+    // Act
     const answer = await invokeHandler(handler, tencentEvent());
+
+    // Assess
     expect(answer.statusCode).toBe(200);
     expect(await eventItems()).toHaveLength(1);
+    expect(await repairedState).toMatchObject({ outcome: 'created', after: { fullCount: 1, eventCount: 1 } });
+    expect(rebuildGroup).toHaveBeenCalledTimes(2);
+  });
+
+  it('updates the state of an event whose write landed after the deadline (answered 5xx, yet recorded)', async () => {
+    // Prepare: DynamoDB answers the event's PutItem after 300 ms; the store's deadline is 50 ms
+    let slowPuts = 1;
+    table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutItemCommand' && slowPuts > 0) {
+          slowPuts -= 1;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'slowFirstPut' },
+    );
+    let updated: () => void = () => {};
+    const stateUpdated = new Promise<void>((resolve) => (updated = resolve));
+    const inline = applyRecordedItemInline(dynamoGroupStateStore({ client: table.client, tableName: table.tableName }));
+    const handler = createWebhookHandler({
+      config: testConfig({ tableName: table.tableName }),
+      store: dynamoEventStore({
+        client: table.client,
+        tableName: table.tableName,
+        deadlineMs: 50,
+        onRecorded: async (item) => {
+          await inline(item);
+          updated();
+        },
+      }),
+      now: () => NOW,
+    });
+
+    try {
+      // Act
+      const answer = await invokeHandler(handler, tencentEvent());
+      await stateUpdated;
+
+      // Assess
+      expect(answer.statusCode).toBe(500);
+      expect(await eventItems()).toHaveLength(1);
+      expect((await stateOf(GROUP_ID))?.state).toMatchObject({ fullCount: 1, eventCount: 1 });
+    } finally {
+      table.client.middlewareStack.remove('slowFirstPut');
+    }
   });
 });
 
@@ -126,11 +205,44 @@ describe('stream updates: the groupState function', () => {
     // Assess
     expect([first, again, ignored]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
     const stored = await stateOf(GROUP_ID);
-    expect(stored?.state).toMatchObject({ attributes: { color: 'red' }, fullCount: 1, lastFullAt: 2500, lastEventTime: 3000 });
+    expect(stored?.state).toMatchObject({ attributes: { color: 'red' }, fullCount: 1, lastFullAt: 2500, lastEventTime: 3000, eventCount: 3 });
     expect(stored?.version).toBe(3);
   });
 
-  it('reports the first record that failed, and tries no later one', async () => {
+  it('replays the group when merging a record fails, and reports no failure', async () => {
+    const items = await recordWithoutState([tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g1', EventTime: '1' } })]);
+    const real = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
+    const handler = createGroupStateStreamHandler({ store: { applyEvent: async () => Promise.reject(new StoreError('throttled')), rebuildGroup: real.rebuildGroup } });
+
+    const response = await handler({ Records: items.map((item, index) => insertRecord(item, index + 1)) });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect((await stateOf('g1'))?.state).toMatchObject({ fullCount: 1, eventCount: 1 });
+  });
+
+  it('skips a record no retry can apply (DynamoDB refuses the request), so the shard moves on', async () => {
+    // Prepare: g1's update is refused whatever is tried; g2's works
+    const items = await recordWithoutState([
+      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g1', EventTime: '1' } }),
+      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g2', EventTime: '2' } }),
+    ]);
+    const real = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
+    const refused = () => new StoreError('DynamoDB PutItem of the group state failed', { cause: Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' }) });
+    const store: GroupStateStore = {
+      applyEvent: async (event) => (event.groupId === 'g1' ? Promise.reject(refused()) : real.applyEvent(event)),
+      rebuildGroup: async (groupId) => (groupId === 'g1' ? Promise.reject(refused()) : real.rebuildGroup(groupId)),
+    };
+
+    // Act
+    const response = await createGroupStateStreamHandler({ store })({ Records: items.map((item, index) => insertRecord(item, index + 1)) });
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await stateOf('g1')).toBeUndefined();
+    expect((await stateOf('g2'))?.state).toMatchObject({ fullCount: 1 });
+  });
+
+  it('reports the first record that failed for a reason that passes (throttling), and tries no later one', async () => {
     const items = await recordWithoutState([
       tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g1', EventTime: '1' } }),
       tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g2', EventTime: '2' } }),
@@ -140,7 +252,7 @@ describe('stream updates: the groupState function', () => {
       .fn<GroupStateStore['applyEvent']>()
       .mockResolvedValueOnce('applied')
       .mockRejectedValueOnce(new StoreError('throttled'));
-    const handler = createGroupStateStreamHandler({ store: { applyEvent } });
+    const handler = createGroupStateStreamHandler({ store: { applyEvent, rebuildGroup: async () => Promise.reject(new StoreError('throttled')) } });
 
     const response = await handler({ Records: items.map((item, index) => insertRecord(item, index + 1)) });
 

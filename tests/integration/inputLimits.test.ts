@@ -94,6 +94,10 @@ describe('field lengths', () => {
     await expectRefused({ body: { GroupId: groupId(InputLimit.groupIdLength + 1), EventTime: 1 } }, 'GroupIdInvalid');
   });
 
+  it('refuses a GroupId holding a lone surrogate (JSON escape \\ud800), which DynamoDB would store as U+FFFD', async () => {
+    await expectRefused({ rawBody: '{"GroupId":"@TGS#\\ud800","EventTime":1}' }, 'GroupIdInvalid');
+  });
+
   it.each([
     ['a member account', DESTROYED, { MemberList: [{ Member_Account: 'u'.repeat(InputLimit.accountLength + 1) }] }, 'MemberList.*.Member_Account: longer than'],
     ['an owner', DESTROYED, { Owner_Account: 'u'.repeat(InputLimit.accountLength + 1) }, 'Owner_Account: longer than'],

@@ -129,7 +129,10 @@ describe(`a disband of ${FOUR_MIB} bytes`, () => {
     const { parts } = await itemsBySortKey();
     const store = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
     const applied: string[] = [];
-    const counting = { applyEvent: async (event: Parameters<typeof store.applyEvent>[0]) => (applied.push(event.sortKey), store.applyEvent(event)) };
+    const counting = {
+      applyEvent: async (event: Parameters<typeof store.applyEvent>[0]) => (applied.push(event.sortKey), store.applyEvent(event)),
+      rebuildGroup: async (groupId: string) => (applied.push(`rebuild ${groupId}`), store.rebuildGroup(groupId)),
+    };
     const records = parts.map((part, index): DynamoDBRecord => ({
       eventName: 'INSERT',
       dynamodb: { NewImage: part as never, SequenceNumber: String(index) },

@@ -82,12 +82,22 @@ describe('npm start', () => {
         fullCount: 1,
         attributes: { k: 'v' },
         lastEventTime: 1670574415000,
+        eventCount: 3,
       });
     });
 
     it('answers 404 with a JSON error for a group never seen', async () => {
       const answer = await getJson(`/groups/${encodeURIComponent('@TGS#never')}`);
       expect(answer).toMatchObject({ status: 404, body: { error: 'GroupNotFound' } });
+    });
+
+    it('decodes a group ID in the path once, as API Gateway does: /groups/pct%2541-X reads pct%41-X, not pctA-X', async () => {
+      const full = (GroupId: string) =>
+        postLikeTencent(port, query(LOCAL_SDK_APP_ID), JSON.stringify({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId, EventTime: '5' }));
+      await full('pctA-X');
+      expect(await getJson('/groups/pct%2541-X')).toMatchObject({ status: 404 });
+      await full('pct%41-X');
+      expect(await getJson('/groups/pct%2541-X')).toMatchObject({ status: 200, body: { groupId: 'pct%41-X' } });
     });
 
     it('pages through the events in EventTime order with the cursor', async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FULL_DELIVERY_MEMORY } from '../../lib/groupState/merge.js';
+import { EVENT_KEY_MEMORY } from '../../lib/groupState/merge.js';
+import streamEventSource from '../../lib/groupState/streamEventSource.json' with { type: 'json' };
 import { eventsTableDefinition } from '../../scripts/local/eventsTable.js';
 import { readZipEntry } from '../../scripts/bench/zipEntry.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
@@ -249,8 +250,16 @@ describe('the packaged template (stage prod)', () => {
       eventName: ['INSERT'],
       dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } },
     });
-    // The merge remembers FULL_DELIVERY_MEMORY counted group-full deliveries: a batch must not be larger.
-    expect(mapping?.Properties.BatchSize).toBeLessThanOrEqual(FULL_DELIVERY_MEMORY);
+    // The merge remembers the newest EVENT_KEY_MEMORY events: a redelivered batch is then found without a replay.
+    expect(mapping?.Properties.BatchSize).toBeLessThanOrEqual(EVENT_KEY_MEMORY);
+    // One source of truth with the local stream poller.
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: streamEventSource.batchSize,
+      StartingPosition: streamEventSource.startingPosition,
+      MaximumRetryAttempts: streamEventSource.maximumRetryAttempts,
+      FunctionResponseTypes: [streamEventSource.functionResponseType],
+    });
+    expect(JSON.parse(mapping?.Properties.FilterCriteria.Filters[0].Pattern)).toEqual(streamEventSource.filterPatterns[0]);
   });
 
   it('gives each function a role with only what it needs, on the events table and its stream, never on *', () => {
@@ -277,7 +286,7 @@ describe('the packaged template (stage prod)', () => {
     expect(grants(roleOf('GroupsLambdaFunction'), 'ssm:')).toEqual([]);
     expect(grants(roleOf('RedriveLambdaFunction'), 'ssm:')).toEqual([]);
     expect(grants(roleOf('GroupStateLambdaFunction'), 'dynamodb:')).toEqual([
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: table },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resource: table },
       {
         actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
         resource: stream,

@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/local/embeddedDynamo.js';
 import { ensureEventsTable, scanAllItems } from '../../scripts/local/eventsTable.js';
 import { localDynamoClient } from '../../scripts/local/localDynamoClient.js';
+
+/** The two local DynamoDB engines the integration tests run on. */
+export const TestEngine = { Dynalite: 'dynalite', DynamodbLocal: 'DynamoDB Local' } as const;
+export type TestEngineName = (typeof TestEngine)[keyof typeof TestEngine];
+
+/** Why DynamoDB Local tests skip here (no Java), or undefined. */
+export const dynamodbLocalSkipReason = (): string | undefined => inject('dynamodbLocal').unavailable;
+
+/** Every engine, for `describe.each`; DynamoDB Local's describe skips where Java is missing. */
+export const testEngines: TestEngineName[] = [TestEngine.Dynalite, TestEngine.DynamodbLocal];
 
 export interface TestTable {
   dynamo: EmbeddedDynamo;
@@ -14,16 +24,26 @@ export interface TestTable {
   close(): Promise<void>;
 }
 
-/** A real DynamoDB API (in-memory dynalite on a free port), started and stopped by the test itself. */
-export const startTestTable = async (): Promise<TestTable> => {
-  const dynamo = await startEmbeddedDynamo();
+/** The DynamoDB Local the run's global setup started (the tests never stop it). */
+const sharedDynamodbLocal = (): EmbeddedDynamo => {
+  const { endpoint, unavailable } = inject('dynamodbLocal');
+  if (endpoint === undefined) throw new Error(`DynamoDB Local is not running: ${unavailable}`);
+  return { endpoint, close: async () => {} };
+};
+
+/**
+ * A real DynamoDB API: in-memory dynalite on a free port, started and stopped by the test itself, or the
+ * run's DynamoDB Local (tables with their stream on, as in AWS).
+ */
+export const startTestTable = async (engine: TestEngineName = TestEngine.Dynalite): Promise<TestTable> => {
+  const dynamo = engine === TestEngine.Dynalite ? await startEmbeddedDynamo() : sharedDynamodbLocal();
   const client = localDynamoClient(dynamo.endpoint);
   return {
     dynamo,
     client,
     async createTable() {
       const tableName = `events-${randomUUID()}`;
-      await ensureEventsTable(client, tableName);
+      await ensureEventsTable(client, tableName, { stream: engine === TestEngine.DynamodbLocal });
       return tableName;
     },
     scan: (tableName) => scanAllItems(client, tableName),
@@ -48,7 +68,7 @@ export interface FreshTable {
  * For a test file: one dynalite for the whole file (started and stopped by its hooks) and a new, empty table
  * before each test. Read the fields inside tests and hooks, not at the file's top level.
  */
-export const useFreshTablePerTest = (): FreshTable => {
+export const useFreshTablePerTest = (engine: TestEngineName = TestEngine.Dynalite): FreshTable => {
   let testTable: TestTable | undefined;
   let tableName: string | undefined;
   const started = (): TestTable => {
@@ -56,7 +76,7 @@ export const useFreshTablePerTest = (): FreshTable => {
     return testTable;
   };
   beforeAll(async () => {
-    testTable = await startTestTable();
+    testTable = await startTestTable(engine);
   });
   afterAll(async () => {
     await testTable?.close();

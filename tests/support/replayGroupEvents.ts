@@ -23,6 +23,7 @@ export const replayGroupEvents = (deliveries: readonly StateMergeInput[]): Group
     fullCount: 0,
     attributes: {},
     lastEventTime: first.eventTime,
+    eventCount: distinct.length,
   };
   let attributes = new Map<string, string>();
   for (const event of distinct) {

@@ -71,8 +71,14 @@ describe('recordGroupFull', () => {
     ['empty', ''],
     ['a number', 42],
     ['an object', { id: 'x' }],
+    ['a lone high surrogate', '@TGS#\uD800'],
+    ['a lone low surrogate', '\uDFFF@TGS#'],
   ])('refuses a GroupId that is %s', (_, GroupId) => {
     expect(reasonOf(() => full({ GroupId, EventTime: '1' }))).toBe('GroupIdInvalid');
+  });
+
+  it('accepts a GroupId with a surrogate pair (an emoji): well-formed Unicode', () => {
+    expect(full({ GroupId: '@TGS#\u{1F600}', EventTime: '1' }).groupId).toBe('@TGS#\u{1F600}');
   });
 
   it('keeps the delivery facts on the event', () => {

@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
+  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { applyGroupEvent } from '../../../lib/groupState/merge.js';
 import type { StateMergeInput } from '../../../lib/groupState/mergeInput.js';
 import { groupStateItem } from '../../../lib/groupState/stateItem.js';
 import { StoreError } from '../../../lib/dynamo/errors.js';
+import { MERGE_VERSION } from '../../../lib/groupState/mergeVersion.js';
 
 const NOW = 1_763_800_000_000;
 const DELIVERY = '0123456789abcdef0123456789abcdef';
@@ -35,6 +37,15 @@ const fullEvent: StateMergeInput = {
   sortKey: eventSortKey(1670574415000, 'f'.repeat(32)),
 };
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** The event item as the webhook recorded it (the fields the merge reads). */
+const recordedItem = (event: StateMergeInput) => ({
+  pk: { S: `GROUP#${event.groupId}` },
+  sk: { S: event.sortKey },
+  groupId: { S: event.groupId },
+  command: { S: event.command },
+  eventTime: { N: String(event.eventTime) },
+  deliveryId: { S: event.deliveryId },
+});
 const KEY = { pk: { S: 'GROUP#@TGS#2J4SZEAEL' }, sk: { S: 'STATE' } };
 
 describe('dynamoGroupStateStore', () => {
@@ -70,12 +81,15 @@ describe('dynamoGroupStateStore', () => {
         fullCount: { N: '0' },
         attributes: { L: [{ M: { key: { S: 'key1' }, value: { S: 'value1' } } }] },
         lastEventTime: { N: '1670574414123' },
+        eventCount: { N: '1' },
         version: { N: '1' },
+        mergeVersion: { N: String(MERGE_VERSION) },
         updatedAt: { N: String(NOW) },
         fieldsChangedBy: { M: { type: { S: setEvent.sortKey } } },
-        attributeChanges: { L: [{ M: { key: { S: 'key1' }, changedBy: { S: setEvent.sortKey }, value: { S: 'value1' } } }] },
+        // The value is stored once, under attributes.
+        attributeChanges: { L: [{ M: { key: { S: 'key1' }, changedBy: { S: setEvent.sortKey } } }] },
         attributesResetBy: { S: setEvent.sortKey },
-        countedFullDeliveries: { L: [] },
+        latestEventKeys: { L: [{ S: setEvent.sortKey }] },
       },
     });
   });
@@ -92,7 +106,12 @@ describe('dynamoGroupStateStore', () => {
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':version': { N: '7' } },
     });
-    expect(put?.Item).toMatchObject({ version: { N: '8' }, fullCount: { N: '1' }, countedFullDeliveries: { L: [{ S: 'f'.repeat(32) }] } });
+    expect(put?.Item).toMatchObject({
+      version: { N: '8' },
+      fullCount: { N: '1' },
+      eventCount: { N: '2' },
+      latestEventKeys: { L: [{ S: setEvent.sortKey }, { S: fullEvent.sortKey }] },
+    });
   });
 
   it('reads again and re-merges when another writer won the race', async () => {
@@ -116,12 +135,38 @@ describe('dynamoGroupStateStore', () => {
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
-  it('gives up with GroupStateConflictError after maxAttempts lost races', async () => {
+  it('replays the group after replayAfterLostRaces lost races, and gives up with GroupStateConflictError after maxAttempts', async () => {
+    // Prepare: every write loses; the table holds the event itself
     dynamo.on(GetItemCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [recordedItem(fullEvent)] });
     dynamo.on(PutItemCommand).rejects(conditionFailed());
-    const impatient = dynamoGroupStateStore({ client, tableName: 'events', maxAttempts: 3, backoff: async () => {} });
-    await expect(impatient.applyEvent(fullEvent)).rejects.toBeInstanceOf(GroupStateConflictError);
-    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(3);
+    const impatient = dynamoGroupStateStore({ client, tableName: 'events', maxAttempts: 4, replayAfterLostRaces: 2, backoff: async () => {} });
+
+    // Act
+    const failure = impatient.applyEvent(fullEvent);
+
+    // Assess: two merges, then two replays (a consistent Query of the group's events each), four writes
+    await expect(failure).rejects.toBeInstanceOf(GroupStateConflictError);
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(4);
+    expect(dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input)).toEqual([
+      expect.objectContaining({ KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :events)', ConsistentRead: true }),
+      expect.objectContaining({ ConsistentRead: true }),
+    ]);
+  });
+
+  it('replays, and does not merge, a state written by another merge version', async () => {
+    // Prepare: a version-1 item (no mergeVersion) that counted the event already
+    const { mergeVersion: _, ...oldItem } = groupStateItem(applyGroupEvent(undefined, fullEvent), 5, NOW);
+    dynamo.on(GetItemCommand).resolves({ Item: oldItem });
+    dynamo.on(QueryCommand).resolves({ Items: [recordedItem(fullEvent)] });
+    dynamo.on(PutItemCommand).resolves({});
+
+    // Act
+    const result = await store.applyEvent(fullEvent);
+
+    // Assess
+    expect(result).toBe('applied');
+    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.Item).toMatchObject({ version: { N: '6' }, mergeVersion: { N: String(MERGE_VERSION) }, fullCount: { N: '1' } });
   });
 
   it('wraps any other DynamoDB error in StoreError, keeping the cause', async () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventSortKey } from '../../../lib/eventStore/keys.js';
 import { GroupCommand } from '../../../lib/commands/constants.js';
-import { FULL_DELIVERY_MEMORY, type GroupState, applyGroupEvent, groupStateView } from '../../../lib/groupState/merge.js';
+import { EVENT_KEY_MEMORY, type GroupState, applyGroupEvent, groupStateView, mergeGroupEvent } from '../../../lib/groupState/merge.js';
+import { replayGroupState } from '../../../lib/groupState/replay.js';
 import type { StateMergeInput } from '../../../lib/groupState/mergeInput.js';
 import { groupEventDeliveries } from '../../support/groupEventArbitrary.js';
 import { replayGroupEvents } from '../../support/replayGroupEvents.js';
@@ -108,20 +109,31 @@ describe('applyGroupEvent', () => {
     expect(state.attributes).toEqual({ k: 'second' });
   });
 
-  it('counts a redelivered group-full once while it is among the last FULL_DELIVERY_MEMORY counted', () => {
+  it('counts a redelivery once while it is among the EVENT_KEY_MEMORY newest events, and asks for a replay beyond', () => {
     // Prepare
-    const fulls = Array.from({ length: FULL_DELIVERY_MEMORY + 1 }, (_, index) =>
+    const fulls = Array.from({ length: EVENT_KEY_MEMORY + 1 }, (_, index) =>
       event(1000 + index, index.toString(16).padStart(32, '0'), { command: GroupCommand.GroupFull }),
     );
     const [first, ...rest] = fulls as [StateMergeInput, ...StateMergeInput[]];
 
     // Act
-    const withinMemory = fold([first, ...rest.slice(0, FULL_DELIVERY_MEMORY - 1), first]);
-    const beyondMemory = fold([first, ...rest, first]);
+    const withinMemory = fold([first, ...rest.slice(0, EVENT_KEY_MEMORY - 1), first]);
+    const beyondMemory = fold([first, ...rest]);
 
-    // Assess: the documented bound; the stream's batch size (50) stays below it.
-    expect(withinMemory.fullCount).toBe(FULL_DELIVERY_MEMORY);
-    expect(beyondMemory.fullCount).toBe(FULL_DELIVERY_MEMORY + 2);
+    // Assess: the oldest event has left the memory, so only a replay can tell whether it was counted
+    expect(withinMemory).toMatchObject({ fullCount: EVENT_KEY_MEMORY, eventCount: EVENT_KEY_MEMORY });
+    expect(mergeGroupEvent(beyondMemory, first)).toEqual({ kind: 'replayNeeded' });
+    expect(replayGroupState([first, ...rest])).toMatchObject({ fullCount: EVENT_KEY_MEMORY + 1, eventCount: EVENT_KEY_MEMORY + 1 });
+  });
+
+  it('folds a late event that is newer than the oldest remembered one, even with the memory full', () => {
+    const fulls = Array.from({ length: EVENT_KEY_MEMORY + 2 }, (_, index) =>
+      event(1000 + 2 * index, index.toString(16).padStart(32, '0'), { command: GroupCommand.GroupFull }),
+    );
+    const late = event(1000 + 2 * EVENT_KEY_MEMORY - 1, 'e'.repeat(32), { command: GroupCommand.GroupFull });
+    const result = mergeGroupEvent(fold(fulls), late);
+    expect(result.kind).toBe('merged');
+    expect(result.kind === 'merged' && result.state.fullCount).toBe(EVENT_KEY_MEMORY + 3);
   });
 
   it('does not change the state for a redelivery (same object content)', () => {

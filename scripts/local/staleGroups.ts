@@ -1,0 +1,30 @@
+import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The groups whose state item does not count as many events as the table holds for them (or that have events
+ * and no state): a paged Scan of keys, `groupId` and `eventCount` only. For the local table, never for AWS.
+ */
+export const staleGroupIds = async (client: DynamoDBClient, tableName: string): Promise<string[]> => {
+  const recorded = new Map<string, number>();
+  const counted = new Map<string, number>();
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ProjectionExpression: '#sk, #groupId, #eventCount',
+        ExpressionAttributeNames: { '#sk': 'sk', '#groupId': 'groupId', '#eventCount': 'eventCount' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const groupId = item.groupId?.S;
+      const sortKey = item.sk?.S ?? '';
+      if (groupId === undefined) continue;
+      if (sortKey.startsWith('EVENT#')) recorded.set(groupId, (recorded.get(groupId) ?? 0) + 1);
+      if (sortKey === 'STATE') counted.set(groupId, Number(item.eventCount?.N ?? -1));
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return [...recorded].filter(([groupId, events]) => counted.get(groupId) !== events).map(([groupId]) => groupId);
+};
