@@ -2,7 +2,7 @@ import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GroupStateUpdates, readGroupStateUpdates } from '../config.js';
 import type { EventStore } from '../eventStore/types.js';
 import { describeError, writeLog } from '../log.js';
-import { type GroupStateStore, dynamoGroupStateStore } from './dynamoGroupStateStore.js';
+import { GroupStateConflictError, type GroupStateStore, dynamoGroupStateStore } from './dynamoGroupStateStore.js';
 import { stateMergeInputFromItem } from './mergeInput.js';
 
 /** When an inline update failed, the group is replayed again this many ms later, then again, … (about a minute in all). */
@@ -38,13 +38,22 @@ const repairLater = (store: GroupStateStore, groupId: string, delays: readonly n
  * update at most `waitMs` (the function: INLINE_UPDATE_WAIT_MS; default: until it is done).
  */
 export const applyRecordedItemInline =
-  (store: GroupStateStore, repairDelaysMs: readonly number[] = INLINE_REPAIR_DELAYS_MS, waitMs = Number.POSITIVE_INFINITY) =>
+  (
+    store: GroupStateStore,
+    repairDelaysMs: readonly number[] = INLINE_REPAIR_DELAYS_MS,
+    waitMs = Number.POSITIVE_INFINITY,
+    { deferContended = false }: { deferContended?: boolean } = {},
+  ) =>
   async function applyRecordedItem(item: Record<string, AttributeValue>): Promise<void> {
     const event = stateMergeInputFromItem(item);
     if (event === undefined) return;
     const update = store.applyEvent(event).then(
       () => undefined,
       (error: unknown) => {
+        if (deferContended && error instanceof GroupStateConflictError) {
+          writeLog('INFO', 'groupState', { outcome: 'deferred', groupId: event.groupId, sortKey: event.sortKey });
+          return;
+        }
         writeLog('ERROR', 'groupState', { outcome: 'failed', groupId: event.groupId, sortKey: event.sortKey, detail: describeError(error) });
         repairLater(store, event.groupId, repairDelaysMs);
       },
@@ -89,9 +98,13 @@ export interface InlineStateUpdates {
 
 export const inlineStateUpdates = (
   store: GroupStateStore,
-  { repairDelaysMs = INLINE_REPAIR_DELAYS_MS, waitMs = INLINE_UPDATE_WAIT_MS }: { repairDelaysMs?: readonly number[]; waitMs?: number } = {},
+  {
+    repairDelaysMs = INLINE_REPAIR_DELAYS_MS,
+    waitMs = INLINE_UPDATE_WAIT_MS,
+    deferContended = false,
+  }: { repairDelaysMs?: readonly number[]; waitMs?: number; deferContended?: boolean } = {},
 ): InlineStateUpdates => ({
-  onRecorded: applyRecordedItemInline(store, repairDelaysMs, waitMs),
+  onRecorded: applyRecordedItemInline(store, repairDelaysMs, waitMs, { deferContended }),
   replayingAfterFailures: (events) => ({
     async recordEvent(event) {
       try {
@@ -104,10 +117,23 @@ export const inlineStateUpdates = (
   }),
 });
 
+/**
+ * A burst of deliveries to one group on `npm start` would otherwise have every worker retry and replay the one
+ * state item against the one local DynamoDB, which then answers the event writes themselves too late (5xx). So
+ * the function's inline update tries twice and leaves a still-contended group to `npm start`'s sweeper
+ * (scripts/local/stateSweeper.ts), which replays it within seconds.
+ */
+export const INLINE_FUNCTION_ATTEMPTS = 2;
+
 /** Inline updates when GROUP_STATE_UPDATES says so; undefined in AWS, where the table's stream updates the state. */
 export const inlineStateUpdatesFor = (
   client: DynamoDBClient,
   tableName: string,
   { env = process.env, waitMs }: { env?: NodeJS.ProcessEnv; waitMs?: number } = {},
 ): InlineStateUpdates | undefined =>
-  readGroupStateUpdates(env) === GroupStateUpdates.Inline ? inlineStateUpdates(dynamoGroupStateStore({ client, tableName }), { waitMs }) : undefined;
+  readGroupStateUpdates(env) === GroupStateUpdates.Inline
+    ? inlineStateUpdates(
+        dynamoGroupStateStore({ client, tableName, maxAttempts: INLINE_FUNCTION_ATTEMPTS, replayAfterLostRaces: INLINE_FUNCTION_ATTEMPTS }),
+        { waitMs, deferContended: true },
+      )
+    : undefined;
