@@ -23,8 +23,8 @@ import { measureWarmInvocations } from './bench/measureWarmInvocations.js';
 import { packageFunction } from './bench/packagedFunction.js';
 import { spawnProbe } from './bench/probeProcess.js';
 import { resultsTable } from './bench/resultsTable.js';
-import { serverlessEsbuildOptions } from './bench/serverlessEsbuildOptions.js';
 import { median } from './bench/statistics.js';
+import { BUNDLE_EXTENSION, fullSdkBuildOptions } from './deploy/bundleOptions.js';
 import { ensureEventsTable } from './local/eventsTable.js';
 import { localDynamoClient } from './local/localDynamoClient.js';
 import { repositoryRoot } from './local/localSettings.js';
@@ -61,7 +61,7 @@ try {
   if (!tableName) throw new Error('the packaged function has no TABLE_NAME');
 
   step('bundling the baseline with the same esbuild settings, and the probes');
-  const esbuildOptions = serverlessEsbuildOptions(packaged.customEsbuild, packaged.runtime);
+  const esbuildOptions = { ...fullSdkBuildOptions, outExtension: { '.js': BUNDLE_EXTENSION } };
   const buildDir = join(workDir, 'build');
   mkdirSync(buildDir, { recursive: true });
   const bundleExtension = esbuildOptions.outExtension?.['.js'] ?? '.js';

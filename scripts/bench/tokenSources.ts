@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { type Plugin, build } from 'esbuild';
+import { BUNDLE_EXTENSION, deployedBuildOptions } from '../deploy/bundleOptions.js';
 import { ensureEventsTable } from '../local/eventsTable.js';
 import { LOCAL_CREDENTIALS, localDynamoClient } from '../local/localDynamoClient.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot } from '../local/localSettings.js';
@@ -17,7 +18,6 @@ import { startSsmStandIn } from '../local/ssmStandIn.js';
 import { startDynamoServerProcess } from './dynamoServerProcess.js';
 import { startParametersExtensionStandIn } from './parametersExtensionStandIn.js';
 import { spawnProbe } from './probeProcess.js';
-import { serverlessEsbuildOptions } from './serverlessEsbuildOptions.js';
 import { median, quantile } from './statistics.js';
 import type { TokenSourceProbeInput, TokenSourceProbeReport } from './tokenSourceProbe.js';
 
@@ -27,22 +27,8 @@ const TOKEN = 'bench-callback-token';
 const SESSION_TOKEN = 'bench-session';
 const TABLE = 'tencent-chat-webhooks-bench-events';
 
-/** custom.esbuild of serverless.yml, as serverless-esbuild applies it for nodejs24.x. */
-const esbuildOptions = serverlessEsbuildOptions(
-  {
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    keepNames: true,
-    mainFields: ['module', 'main'],
-    platform: 'node',
-    format: 'cjs',
-    outputFileExtension: '.cjs',
-    exclude: [],
-    alias: { 'node:stream/web': './lib/lazyWebStreams.ts' },
-  },
-  'nodejs24.x',
-);
+/** The deployed functions' esbuild options. */
+const esbuildOptions = { ...deployedBuildOptions, outExtension: { '.js': BUNDLE_EXTENSION } };
 
 const CANDIDATES = {
   'SDK SSM client (chosen)': undefined,
@@ -78,7 +64,7 @@ try {
       outdir,
       logLevel: 'warning',
       entryPoints: [join(repositoryRoot, 'functions', 'webhook.ts')],
-      plugins: [swapTokenSource(replacement)],
+      plugins: [...(deployedBuildOptions.plugins ?? []), swapTokenSource(replacement)],
     });
     bundles[name] = join(outdir, 'webhook.cjs');
   }
