@@ -25,5 +25,12 @@ export const readEnvironmentCredentials = (env: NodeJS.ProcessEnv = process.env)
   throw new EnvironmentCredentialsMissingError(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]));
 };
 
-/** The export the SDK's clients import from `@aws-sdk/credential-provider-node`: a factory of credential providers. */
-export const defaultProvider = (_init?: unknown) => async (): Promise<EnvironmentCredentials> => readEnvironmentCredentials();
+/**
+ * The export the SDK's clients import from `@aws-sdk/credential-provider-node`: a factory of credential providers.
+ * The SDK does not cache what this provider returns (the default chain caches itself), and Lambda's variables
+ * do not change during an execution environment's life: read once, on the first request that succeeds.
+ */
+export const defaultProvider = (_init?: unknown) => {
+  let credentials: EnvironmentCredentials | undefined;
+  return async (): Promise<EnvironmentCredentials> => (credentials ??= readEnvironmentCredentials());
+};

@@ -35,17 +35,20 @@ describe('readEnvironmentCredentials', () => {
 });
 
 describe('defaultProvider (in place of @aws-sdk/credential-provider-node)', () => {
-  it('gives the SDK a provider that reads the environment each time it is asked', async () => {
-    const provider = defaultProvider({ profile: 'ignored' });
+  it('reads the environment until it finds credentials, then keeps them (the SDK does not cache this provider)', async () => {
     const saved = { ...process.env };
     try {
-      process.env.AWS_ACCESS_KEY_ID = 'ASIAEXAMPLE';
+      delete process.env.AWS_ACCESS_KEY_ID;
       process.env.AWS_SECRET_ACCESS_KEY = 'secret';
       delete process.env.AWS_SESSION_TOKEN;
+      const provider = defaultProvider({ profile: 'ignored' });
+      await expect(provider()).rejects.toThrow(EnvironmentCredentialsMissingError);
+
+      process.env.AWS_ACCESS_KEY_ID = 'ASIAEXAMPLE';
       await expect(provider()).resolves.toEqual({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret' });
 
-      delete process.env.AWS_ACCESS_KEY_ID;
-      await expect(provider()).rejects.toThrow(EnvironmentCredentialsMissingError);
+      process.env.AWS_ACCESS_KEY_ID = 'ASIACHANGED';
+      await expect(provider()).resolves.toEqual({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret' });
     } finally {
       process.env = saved;
     }
