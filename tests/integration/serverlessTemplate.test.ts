@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FULL_DELIVERY_MEMORY } from '../../lib/groupState/merge.js';
 import { BUNDLE_EXTENSION, deployedBuildOptions } from '../../scripts/deploy/bundleOptions.js';
 import { eventsTableDefinition } from '../../scripts/local/eventsTable.js';
-import { readZipEntry } from '../../scripts/bench/zipEntry.js';
+import { readZipEntry } from '../../scripts/local/zipEntry.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
 import { startSsmStandIn } from '../../scripts/local/ssmStandIn.js';
 import { TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
