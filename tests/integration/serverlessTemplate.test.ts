@@ -123,6 +123,13 @@ describe('the packaged template (stage prod)', () => {
     });
     // Only a stuck function reaches it: the store gives up after 1 s, inside Tencent's 2 s.
     expect(webhook?.Properties.Timeout).toBe(3);
+    // The CPU share of 1,024 MB keeps a cold start well inside Tencent's 2 s; the others are not on its clock.
+    expect(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, functions[name]?.Properties.MemorySize]))).toEqual({
+      GroupStateLambdaFunction: 512,
+      GroupsLambdaFunction: 512,
+      RedriveLambdaFunction: 512,
+      WebhookLambdaFunction: 1024,
+    });
     // The other functions see the table's name only: never the callback token.
     for (const name of ['GroupStateLambdaFunction', 'GroupsLambdaFunction']) {
       expect(functions[name]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
