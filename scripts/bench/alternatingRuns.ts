@@ -36,11 +36,24 @@ const startLambdaProcess = (settings: RunSettings, contender: Contender, input: 
     // The function's log lines are discarded, as cheaply as Lambda's log capture takes them.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  let waiting: { resolve: (reply: LambdaProcessReply) => void; reject: (error: Error) => void } | undefined;
-  child.on('message', (reply: LambdaProcessReply) => waiting?.resolve(reply));
-  child.on('exit', (code) => waiting?.reject(new Error(`Lambda process for ${contender.bundlePath} exited (${code})`)));
+  // Replies are queued: one may arrive before anyone waits for it (two warm processes start at once).
+  const replies: LambdaProcessReply[] = [];
+  let exitCode: number | null | undefined;
+  let waiting: (() => void) | undefined;
+  child.on('message', (reply: LambdaProcessReply) => {
+    replies.push(reply);
+    waiting?.();
+  });
+  child.on('exit', (code) => {
+    exitCode = code;
+    waiting?.();
+  });
   const nextReply = async (): Promise<LambdaProcessReply> => {
-    const reply = await new Promise<LambdaProcessReply>((resolve, reject) => (waiting = { resolve, reject }));
+    while (replies.length === 0) {
+      if (exitCode !== undefined) throw new Error(`Lambda process for ${contender.bundlePath} exited (${exitCode})`);
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
+    const reply = replies.shift() as LambdaProcessReply;
     if (reply.type === 'failed') throw new Error(`Lambda process for ${contender.bundlePath} failed:\n${reply.error}`);
     return reply;
   };

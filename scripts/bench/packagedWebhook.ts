@@ -23,7 +23,7 @@ export interface PackagedWebhook {
 interface ServerlessState {
   service: {
     provider: { runtime: string; region: string; memorySize: number; timeout: number; environment?: Record<string, unknown> };
-    functions: Record<string, { handler: string; name: string; timeout?: number; environment?: Record<string, unknown> }>;
+    functions: Record<string, { handler: string; name: string; memorySize?: number; timeout?: number; environment?: Record<string, unknown> }>;
   };
 }
 
@@ -56,7 +56,7 @@ export const packageWebhook = ({ outputDir, args }: { outputDir: string; args: r
       LANG: 'en_US.UTF-8',
       AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: webhook.name,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(webhook.memorySize ?? memorySize),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
