@@ -31,17 +31,31 @@ const boundedTransport = (): Pick<DynamoDBClientConfig, 'requestHandler' | 'retr
   retryStrategy: new ConfiguredRetryStrategy(DynamoTimeouts.maxAttempts, DynamoTimeouts.backoffMs),
 });
 
+/** The SDK's middleware that logs each request and response through the client's logger (name from @aws-sdk/core). */
+export const SDK_LOGGER_MIDDLEWARE = 'loggerMiddleware';
+
+/**
+ * Without a logger of ours the SDK's logger middleware still builds a redacted copy of every request and
+ * response (a walk of the whole item) for its no-op logger to drop: about 0.1 ms of each warm invocation here.
+ */
+const withoutRequestLogging = (client: DynamoDBClient): DynamoDBClient => {
+  client.middlewareStack.remove(SDK_LOGGER_MIDDLEWARE);
+  return client;
+};
+
 /**
  * In AWS the SDK's defaults apply for region, credentials and endpoint (AWS_ENDPOINT_URL_DYNAMODB if set),
  * with bounded timeouts and retries. Run locally by the Serverless tools, it talks to the embedded DynamoDB
  * `npm start` runs, which accepts any credentials.
  */
 export const createDynamoClient = (env: NodeJS.ProcessEnv = process.env): DynamoDBClient => {
-  if (!runsLocally(env)) return new DynamoDBClient(boundedTransport());
-  return new DynamoDBClient({
-    ...boundedTransport(),
-    endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://localhost:${env.DYNAMODB_PORT ?? DEFAULT_LOCAL_DYNAMODB_PORT}`,
-    region: env.AWS_REGION ?? 'local',
-    ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  });
+  if (!runsLocally(env)) return withoutRequestLogging(new DynamoDBClient(boundedTransport()));
+  return withoutRequestLogging(
+    new DynamoDBClient({
+      ...boundedTransport(),
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://localhost:${env.DYNAMODB_PORT ?? DEFAULT_LOCAL_DYNAMODB_PORT}`,
+      region: env.AWS_REGION ?? 'local',
+      ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    }),
+  );
 };

@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_KEY_MEMORY } from '../../lib/groupState/merge.js';
 import streamEventSource from '../../lib/groupState/streamEventSource.json' with { type: 'json' };
+import { BUNDLE_EXTENSION, deployedBuildOptions } from '../../scripts/deploy/bundleOptions.js';
 import { eventsTableDefinition } from '../../scripts/local/eventsTable.js';
-import { readZipEntry } from '../../scripts/bench/zipEntry.js';
+import { readZipEntry } from '../../scripts/local/zipEntry.js';
 import { LOCAL_SDK_APP_ID, repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
 import { startSsmStandIn } from '../../scripts/local/ssmStandIn.js';
 import { TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
+import { type SignatureCheckingAws, type TestCredentials, startSignatureCheckingAws } from '../support/signatureCheckingAws.js';
 
 /** `serverless package` runs offline: these tests read the CloudFormation it would deploy. */
 interface Resource {
@@ -121,6 +124,13 @@ describe('the packaged template (stage prod)', () => {
     });
     // Only a stuck function reaches it: the store gives up after 1 s, inside Tencent's 2 s.
     expect(webhook?.Properties.Timeout).toBe(3);
+    // The CPU share of 1,024 MB keeps a cold start well inside Tencent's 2 s; the others are not on its clock.
+    expect(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, functions[name]?.Properties.MemorySize]))).toEqual({
+      GroupStateLambdaFunction: 512,
+      GroupsLambdaFunction: 512,
+      RedriveLambdaFunction: 512,
+      WebhookLambdaFunction: 1024,
+    });
     // The other functions see the table's name only: never the callback token.
     for (const name of ['GroupStateLambdaFunction', 'GroupsLambdaFunction']) {
       expect(functions[name]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
@@ -369,6 +379,92 @@ describe('the packaged webhook, run with the template\'s own settings', () => {
     } finally {
       await ssm.close();
     }
+  }, 30_000);
+});
+
+describe('the packaged bundles', () => {
+  it('are exactly what esbuild builds from scripts/deploy/bundleOptions.ts (what the bench builds its baseline from)', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'bundle-options-'));
+    outputDirs.push(outdir);
+    await build({ ...deployedBuildOptions, absWorkingDir: repositoryRoot, outdir, outExtension: { '.js': BUNDLE_EXTENSION }, logLevel: 'silent', entryPoints: ['functions/webhook.ts'] });
+
+    const packaged = readZipEntry(readFileSync(join(prodOutputDir, 'webhook.zip')), 'functions/webhook.cjs');
+    expect(packaged.equals(readFileSync(join(outdir, 'webhook.cjs')))).toBe(true);
+  }, 30_000);
+});
+
+describe('the packaged webhook\'s AWS credentials: the environment Lambda provides, nothing else', () => {
+  const LAMBDA_CREDENTIALS: TestCredentials = {
+    accessKeyId: 'ASIAPACKAGEDTEST',
+    secretAccessKey: 'packaged-test-secret',
+    sessionToken: 'packaged-test-session-token',
+  };
+  const credentialVariables = {
+    AWS_ACCESS_KEY_ID: LAMBDA_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LAMBDA_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: LAMBDA_CREDENTIALS.sessionToken,
+  };
+
+  /** webhook.cjs out of the prod zip, required by a fresh Node as Lambda does, with only `environment`: its answer and log. */
+  const invokePackagedWebhook = async (environment: Record<string, string>, event: unknown) => {
+    const bundlePath = join(prodOutputDir, 'webhook-credentials.cjs');
+    writeFileSync(bundlePath, readZipEntry(readFileSync(join(prodOutputDir, 'webhook.zip')), 'functions/webhook.cjs'));
+    const invokeOnce =
+      'require(process.argv[1]).handler(JSON.parse(process.argv[2]), { awsRequestId: "t", getRemainingTimeInMillis: () => 3000 })' +
+      '.then((response) => require("node:fs").writeSync(3, JSON.stringify(response)))';
+    const child = spawn(process.execPath, ['-e', invokeOnce, bundlePath, JSON.stringify(event)], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...environment },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let log = '';
+    let answer = '';
+    child.stdout?.on('data', (chunk: Buffer) => void (log += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => void (log += chunk.toString()));
+    child.stdio[3]?.on('data', (chunk: Buffer) => void (answer += chunk.toString()));
+    await new Promise((resolve) => child.once('close', resolve));
+    const response = JSON.parse(answer) as { statusCode: number; body: string };
+    return { statusCode: response.statusCode, errorCode: (JSON.parse(response.body) as { ErrorCode: number }).ErrorCode, log };
+  };
+
+  const withAws = async (run: (aws: SignatureCheckingAws, environment: Record<string, string>) => Promise<void>) => {
+    const aws = await startSignatureCheckingAws(LAMBDA_CREDENTIALS, TEST_TOKEN);
+    const templateVariables = prod.Resources.WebhookLambdaFunction?.Properties.Environment.Variables as Record<string, string>;
+    try {
+      await run(aws, {
+        ...templateVariables,
+        TABLE_NAME: 'events',
+        AWS_ENDPOINT_URL_SSM: aws.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: aws.endpoint,
+        LOG_LEVEL: 'WARN',
+      });
+    } finally {
+      await aws.close();
+    }
+  };
+  const signedProdEvent = () => tencentEvent({ query: { SdkAppid: '1400123456', ...signedQuery(Date.now()) } });
+
+  it('signs the token read and the event write with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN', async () => {
+    await withAws(async (aws, environment) => {
+      const answer = await invokePackagedWebhook({ ...environment, ...credentialVariables }, signedProdEvent());
+
+      expect(answer, answer.log).toMatchObject({ statusCode: 200, errorCode: 0 });
+      expect(aws.requests).toEqual([
+        { target: 'AmazonSSM.GetParameter', service: 'ssm', accessKeyId: LAMBDA_CREDENTIALS.accessKeyId, securityToken: LAMBDA_CREDENTIALS.sessionToken, signatureValid: true },
+        { target: 'DynamoDB_20120810.PutItem', service: 'dynamodb', accessKeyId: LAMBDA_CREDENTIALS.accessKeyId, securityToken: LAMBDA_CREDENTIALS.sessionToken, signatureValid: true },
+      ]);
+    });
+  }, 30_000);
+
+  it('fails closed without them: nothing is sent unsigned, the callback is refused and the log names the missing variables', async () => {
+    await withAws(async (aws, environment) => {
+      // A profile and a config file are what the SDK's default chain would fall back to; the deployed bundle must not.
+      const answer = await invokePackagedWebhook({ ...environment, AWS_PROFILE: 'default', AWS_CONFIG_FILE: '/nonexistent' }, signedProdEvent());
+
+      expect(answer.statusCode).toBe(500);
+      expect(answer.log).toContain('EnvironmentCredentialsMissingError');
+      expect(answer.log).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY not set');
+      expect(aws.requests).toEqual([]);
+    });
   }, 30_000);
 });
 

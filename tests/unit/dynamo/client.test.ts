@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDynamoClient } from '../../../lib/dynamo/client.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SDK_LOGGER_MIDDLEWARE, createDynamoClient } from '../../../lib/dynamo/client.js';
 
 describe('createDynamoClient', () => {
   const endpointOf = async (env: NodeJS.ProcessEnv) => {
@@ -20,5 +21,20 @@ describe('createDynamoClient', () => {
 
   it('leaves the endpoint to the SDK in AWS', async () => {
     expect(await endpointOf({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
+  });
+
+  it('leaves out the SDK\'s request logging, which only feeds its no-op logger, and keeps the rest of its stack', () => {
+    const plain = new DynamoDBClient({ region: 'eu-west-1' });
+    const ours = createDynamoClient({ AWS_REGION: 'eu-west-1' });
+    try {
+      const plainNames = plain.middlewareStack.identify();
+      const ourNames = ours.middlewareStack.identify();
+
+      expect(plainNames.some((name) => name.startsWith(`${SDK_LOGGER_MIDDLEWARE} `))).toBe(true);
+      expect(ourNames).toEqual(plainNames.filter((name) => !name.startsWith(`${SDK_LOGGER_MIDDLEWARE} `)));
+    } finally {
+      plain.destroy();
+      ours.destroy();
+    }
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Child process of the bench: an in-memory dynalite on a free port, in its own process so its CPU is not
+ * Child process (the bench's): an in-memory dynalite on a free port, in its own process so its CPU is not
  * counted in the measured ones. Prints its endpoint as one JSON line; stops when its stdin closes.
  */
-import { startEmbeddedDynamo } from '../local/embeddedDynamo.js';
+import { startEmbeddedDynamo } from './embeddedDynamo.js';
 
 const dynamo = await startEmbeddedDynamo();
 console.log(JSON.stringify({ endpoint: dynamo.endpoint }));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { tsxCli } from '../local/localSettings.js';
+import { tsxCli } from './localSettings.js';
 
 export interface DynamoServerProcess {
   endpoint: string;

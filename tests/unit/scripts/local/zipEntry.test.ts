@@ -1,49 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { serverlessEsbuildOptions } from '../../../../scripts/bench/serverlessEsbuildOptions.js';
-import { readZipEntry } from '../../../../scripts/bench/zipEntry.js';
-
-describe('serverlessEsbuildOptions', () => {
-  it('passes esbuild\'s own options through and turns the plugin\'s into esbuild\'s', () => {
-    const options = serverlessEsbuildOptions(
-      {
-        bundle: true,
-        minify: true,
-        keepNames: true,
-        mainFields: ['module', 'main'],
-        format: 'cjs',
-        outputFileExtension: '.cjs',
-        exclude: [],
-        packager: 'npm',
-        keepOutputDirectory: true,
-      },
-      'nodejs22.x',
-    );
-    expect(options).toEqual({
-      bundle: true,
-      minify: true,
-      keepNames: true,
-      mainFields: ['module', 'main'],
-      format: 'cjs',
-      platform: 'node',
-      target: 'node22',
-      external: [],
-      outExtension: { '.js': '.cjs' },
-    });
-  });
-
-  it('applies the plugin\'s defaults: aws-sdk (v2) external, .js output, target from the runtime', () => {
-    const options = serverlessEsbuildOptions({ external: ['pg-native'] }, 'nodejs20.x');
-    expect(options.external).toEqual(['pg-native', 'aws-sdk']);
-    expect(options.target).toBe('node20');
-    expect(options.outExtension).toBeUndefined();
-    expect(serverlessEsbuildOptions({ exclude: ['*'] }, 'nodejs22.x').external).toEqual([]);
-  });
-
-  it('refuses settings it cannot reproduce', () => {
-    expect(() => serverlessEsbuildOptions({ plugins: './plugins.js' }, 'nodejs22.x')).toThrow('custom.esbuild.plugins');
-  });
-});
+import { readZipEntry } from '../../../../scripts/local/zipEntry.js';
 
 /** A one-file zip archive, laid out as the zip specification says (local header, data, central directory, end). */
 const zipWithOneFile = (name: string, content: Buffer, deflate: boolean): Buffer => {
