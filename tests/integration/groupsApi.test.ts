@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
 import { GroupsRoute, createGroupsApiHandler } from '../../lib/groupsApi/handler.js';
+import { groupsApiRequest } from '../support/groupsApiRequest.js';
 import { type TestTable, TestEngine, dynamodbLocalSkipReason, startTestTable, testEngines } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
@@ -19,19 +20,6 @@ describe.each(testEngines)('the read API on %s', (engine) => {
 
   let table: TestTable;
   let tableName: string;
-
-  /** An HTTP API (2.0) GET event, the group ID as API Gateway's path parameter. */
-  const getEvent = (routeKey: string, groupId: string, query?: Record<string, string>): APIGatewayProxyEventV2 =>
-    ({
-      version: '2.0',
-      routeKey,
-      rawPath: `/groups/${groupId}`,
-      rawQueryString: new URLSearchParams(query).toString(),
-      headers: {},
-      pathParameters: { groupId },
-      ...(query ? { queryStringParameters: query } : {}),
-      isBase64Encoded: false,
-    }) as unknown as APIGatewayProxyEventV2;
 
   const api = () => createGroupsApiHandler({ reader: dynamoGroupReader({ client: table.client, tableName }) });
   const call = async (event: APIGatewayProxyEventV2) => {
@@ -59,7 +47,7 @@ describe.each(testEngines)('the read API on %s', (engine) => {
 
   describe('GET /groups/{groupId}', () => {
     it('answers the state for the path parameter as API Gateway hands it over (decoded once)', async () => {
-      const answer = await call(getEvent(GroupsRoute.State, GROUP_ID));
+      const answer = await call(groupsApiRequest(GroupsRoute.State, GROUP_ID));
       expect(answer).toEqual({
         status: 200,
         contentType: 'application/json',
@@ -89,9 +77,9 @@ describe.each(testEngines)('the read API on %s', (engine) => {
       await full('pct%41-X', '9');
 
       // Act
-      const escaped = await call(getEvent(GroupsRoute.State, 'pct%41-X'));
-      const plain = await call(getEvent(GroupsRoute.State, 'pctA-X'));
-      const escapedEvents = await call(getEvent(GroupsRoute.Events, 'pct%41-X'));
+      const escaped = await call(groupsApiRequest(GroupsRoute.State, 'pct%41-X'));
+      const plain = await call(groupsApiRequest(GroupsRoute.State, 'pctA-X'));
+      const escapedEvents = await call(groupsApiRequest(GroupsRoute.Events, 'pct%41-X'));
 
       // Assess
       expect(escaped.body).toMatchObject({ groupId: 'pct%41-X', fullCount: 2 });
@@ -100,11 +88,11 @@ describe.each(testEngines)('the read API on %s', (engine) => {
     });
 
     it('refuses a group ID that is not well-formed Unicode (no such group can be recorded)', async () => {
-      expect(await call(getEvent(GroupsRoute.State, 'g\uD800'))).toMatchObject({ status: 400, body: { error: 'GroupIdInvalid' } });
+      expect(await call(groupsApiRequest(GroupsRoute.State, 'g\uD800'))).toMatchObject({ status: 400, body: { error: 'GroupIdInvalid' } });
     });
 
     it('answers 404 for a group never seen', async () => {
-      expect(await call(getEvent(GroupsRoute.State, '@TGS#never'))).toMatchObject({
+      expect(await call(groupsApiRequest(GroupsRoute.State, '@TGS#never'))).toMatchObject({
         status: 404,
         body: { error: 'GroupNotFound', message: 'no event of group @TGS#never has been recorded' },
       });
@@ -114,7 +102,7 @@ describe.each(testEngines)('the read API on %s', (engine) => {
       const client = new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
       mockClient(client).on(GetItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
       const handler = createGroupsApiHandler({ reader: dynamoGroupReader({ client, tableName }) });
-      const response = await handler(getEvent(GroupsRoute.State, GROUP_ID));
+      const response = await handler(groupsApiRequest(GroupsRoute.State, GROUP_ID));
       expect(response.statusCode).toBe(500);
       expect(JSON.parse(response.body)).toEqual({ error: 'StorageFailed', message: 'the store could not be read; retry later' });
     });
@@ -125,7 +113,7 @@ describe.each(testEngines)('the read API on %s', (engine) => {
       const times: number[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 10; page += 1) {
-        const answer = await call(getEvent(GroupsRoute.Events, GROUP_ID, { limit: '4', ...(cursor ? { cursor } : {}) }));
+        const answer = await call(groupsApiRequest(GroupsRoute.Events, GROUP_ID, { limit: '4', ...(cursor ? { cursor } : {}) }));
         expect(answer.status).toBe(200);
         expect(answer.body.events.length).toBeLessThanOrEqual(4);
         times.push(...answer.body.events.map((event: { eventTime: number }) => event.eventTime));
@@ -136,7 +124,7 @@ describe.each(testEngines)('the read API on %s', (engine) => {
     });
 
     it('shows each event without its storage keys, common attributes first', async () => {
-      const answer = await call(getEvent(GroupsRoute.Events, GROUP_ID, { limit: '1' }));
+      const answer = await call(groupsApiRequest(GroupsRoute.Events, GROUP_ID, { limit: '1' }));
       const [event] = answer.body.events;
       expect(Object.keys(event).slice(0, 5)).toEqual(['groupId', 'command', 'eventTime', 'eventTimeSource', 'deliveryId']);
       expect(event).not.toHaveProperty('pk');
@@ -144,13 +132,13 @@ describe.each(testEngines)('the read API on %s', (engine) => {
     });
 
     it('filters by command, filling the page across DynamoDB pages', async () => {
-      const answer = await call(getEvent(GroupsRoute.Events, GROUP_ID, { command: 'Group.CallbackAfterGroupAttrChanged', limit: '1' }));
+      const answer = await call(groupsApiRequest(GroupsRoute.Events, GROUP_ID, { command: 'Group.CallbackAfterGroupAttrChanged', limit: '1' }));
       expect(answer.body.events).toHaveLength(1);
       expect(answer.body.events[0]).toMatchObject({ command: 'Group.CallbackAfterGroupAttrChanged', optionType: 'modify', groupAttr: [{ key: 'k', value: 'v' }] });
     });
 
     it('answers an empty list for a group never seen', async () => {
-      expect(await call(getEvent(GroupsRoute.Events, '@TGS#never'))).toEqual({
+      expect(await call(groupsApiRequest(GroupsRoute.Events, '@TGS#never'))).toEqual({
         status: 200,
         contentType: 'application/json',
         body: { events: [], nextCursor: null },
@@ -165,7 +153,7 @@ describe.each(testEngines)('the read API on %s', (engine) => {
       [{ cursor: Buffer.from(JSON.stringify({ sk: 'STATE' })).toString('base64url') }, 'CursorInvalid'],
       [{ command: 'Group.CallbackBeforeSendMsg' }, 'CommandInvalid'],
     ])('refuses %j with 400 %s', async (query, error) => {
-      expect(await call(getEvent(GroupsRoute.Events, GROUP_ID, query))).toMatchObject({ status: 400, body: { error } });
+      expect(await call(groupsApiRequest(GroupsRoute.Events, GROUP_ID, query))).toMatchObject({ status: 400, body: { error } });
     });
 
     it('asks DynamoDB for events only, in sort-key order, with the command as a filter', async () => {
