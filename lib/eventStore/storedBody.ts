@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StoreError } from '../dynamo/errors.js';
+import { queryAllItems } from '../dynamo/queryAllItems.js';
 import { bodyPartsPrefix } from './keys.js';
 
 type Item = Record<string, AttributeValue>;
@@ -47,25 +48,15 @@ export const bodyTextOf = async (item: Item, readParts: BodyPartsReader): Promis
 export const dynamoBodyPartsReader =
   (client: DynamoDBClient, tableName: string): BodyPartsReader =>
   async (partitionKey, prefix) => {
-    const chunks: Uint8Array[] = [];
-    let startKey: Item | undefined;
-    do {
-      let page;
-      try {
-        page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': { S: partitionKey }, ':prefix': { S: prefix } },
-            ConsistentRead: true,
-            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-          }),
-        );
-      } catch (error) {
-        throw new StoreError('DynamoDB Query of body parts failed', { cause: error });
-      }
-      for (const part of page.Items ?? []) if (part.chunk?.B !== undefined) chunks.push(part.chunk.B);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return chunks;
+    const parts = await queryAllItems(
+      client,
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: partitionKey }, ':prefix': { S: prefix } },
+        ConsistentRead: true,
+      },
+      'body parts',
+    );
+    return parts.flatMap((part) => (part.chunk?.B === undefined ? [] : [part.chunk.B]));
   };
