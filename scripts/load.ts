@@ -57,7 +57,7 @@ try {
       connections: CONNECTIONS,
       toRequest: (item) => ({ path: item.path(Date.now()), body: item.body }),
     });
-  // serverless-offline starts one worker per concurrent request; the first round pays their cold starts.
+  // The first round pays the functions' first load and the first connections to the local DynamoDB.
   const warmUp = await send(loadMix({ count: CONNECTIONS * 2, runId: RUN_ID, sdkAppId: LOCAL_SDK_APP_ID, token: TOKEN, label: 'WARMUP' }));
   const measured = await send(loadMix({ count: REQUESTS, runId: RUN_ID, sdkAppId: LOCAL_SDK_APP_ID, token: TOKEN }));
   const { durationMs } = measured;

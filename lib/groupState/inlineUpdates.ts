@@ -30,6 +30,28 @@ const repairLater = (store: GroupStateStore, groupId: string, delays: readonly n
   }, delay).unref();
 };
 
+/** The update of each group still running or queued in this process, so the next one for that group waits for it. */
+const lastUpdateOfGroup = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs one group's updates one after another. serverless-offline runs the handlers in its own process
+ * (`useInProcess`), so the deliveries of a burst to one group share this module: queued here, each update reads
+ * the item the previous one wrote, instead of all of them racing on one item and losing to each other.
+ */
+const oneAfterAnother = <T>(groupId: string, update: () => Promise<T>): Promise<T> => {
+  const previous = lastUpdateOfGroup.get(groupId) ?? Promise.resolve();
+  const next = previous.then(update, update);
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  lastUpdateOfGroup.set(groupId, settled);
+  void settled.then(() => {
+    if (lastUpdateOfGroup.get(groupId) === settled) lastUpdateOfGroup.delete(groupId);
+  });
+  return next;
+};
+
 /**
  * GROUP_STATE_UPDATES=inline: after the webhook recorded an event item, fold that same item into the group's
  * state, as the stream function does in AWS. A failure is logged, not answered: the event is recorded, and a
@@ -47,7 +69,7 @@ export const applyRecordedItemInline =
   async function applyRecordedItem(item: Record<string, AttributeValue>): Promise<void> {
     const event = stateMergeInputFromItem(item);
     if (event === undefined) return;
-    const update = store.applyEvent(event).then(
+    const update = oneAfterAnother(event.groupId, () => store.applyEvent(event)).then(
       () => undefined,
       (error: unknown) => {
         if (deferContended && error instanceof GroupStateConflictError) {
@@ -118,10 +140,9 @@ export const inlineStateUpdates = (
 });
 
 /**
- * A burst of deliveries to one group on `npm start` would otherwise have every worker retry and replay the one
- * state item against the one local DynamoDB, which then answers the event writes themselves too late (5xx). So
- * the function's inline update tries twice and leaves a still-contended group to `npm start`'s sweeper
- * (scripts/local/stateSweeper.ts), which replays it within seconds.
+ * Within one process a group's updates already queue (oneAfterAnother); another process writing the same state
+ * (`npm run replay`, the sweeper) can still win the race. The function's inline update then tries twice and leaves
+ * a still-contended group to `npm start`'s sweeper (scripts/local/stateSweeper.ts), which replays it within seconds.
  */
 export const INLINE_FUNCTION_ATTEMPTS = 2;
 

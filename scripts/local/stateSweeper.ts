@@ -8,8 +8,8 @@ const SWEEP_INTERVAL_MS = 5_000;
 
 /**
  * `npm start` with inline updates (dynalite has no stream): what the stream guarantees in AWS, that every
- * recorded event reaches its state, even when the function died between the two writes (a Lambda timeout
- * in serverless-offline ends its worker, background repairs included). Every few seconds the groups whose
+ * recorded event reaches its state, even when the server died between the two writes (background repairs
+ * with it) or another process won the race for a state. Every few seconds the groups whose
  * state counts fewer events than the table holds are replayed. Stops with the server.
  */
 export const startStateSweeper = (endpoint: string, tableName: string): { stop(): Promise<void> } => {

@@ -88,6 +88,23 @@ describe('inline updates: the webhook applies the state right after recording', 
     expect((await stateOf(GROUP_ID))?.version).toBe(1);
   });
 
+  it('queues one group\'s concurrent updates in the process: 40 deliveries at once, one attempt each, none lost', async () => {
+    // Prepare: a store that gives up after its first lost race, as a contended update would
+    const handler = receiver(dynamoGroupStateStore({ client: table.client, tableName: table.tableName, maxAttempts: 1, replayAfterLostRaces: 1 }));
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) => invokeHandler(handler, attrChanged('modify', { [`k${index}`]: String(index) }, String(1_000 + index)))),
+    );
+
+    // Assess: every update read the item the one before it wrote
+    expect(answers.map((answer) => answer.statusCode)).toEqual(answers.map(() => 200));
+    const stored = await stateOf(GROUP_ID);
+    expect(stored?.state.eventCount).toBe(40);
+    expect(Object.keys(stored?.state.attributes ?? {})).toHaveLength(40);
+    expect(stored?.version).toBe(40);
+  });
+
   it('still answers OK when the state update fails, and replays the group in the background until it succeeds', async () => {
     // Prepare: the update fails, and so does the first background replay
     const real = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });

@@ -581,7 +581,7 @@ describe('stages and parameters', () => {
     });
     // The shell's LOG_LEVEL reaches the functions under npm start.
     expect(config.provider.environment).toMatchObject({ TABLE_NAME: 'tencent-chat-webhooks-local-events', LOG_LEVEL: 'WARN' });
-    // serverless-offline counts a new worker's module load against the timeout.
+    // Locally a request may wait behind a burst of others on the one local DynamoDB.
     expect(config.provider.timeout).toBe(30);
     const samples = readdirSync(join(repositoryRoot, 'events')).filter((file) => !file.startsWith('rejected-'));
     for (const file of samples) {
