@@ -140,9 +140,15 @@ export const groupEventFrom = (
   clientIp: delivery.clientIp,
   optPlatform: delivery.optPlatform,
   rawBody: delivery.rawBody,
+  ...(delivery.rawBodyBytes === undefined ? {} : { rawBodyBytes: delivery.rawBodyBytes }),
   fields: withoutUndefined(fields),
-  shapeNotes: notes.list(),
+  shapeNotes: noteBodyBytes(delivery, notes).list(),
 });
+
+const noteBodyBytes = (delivery: WebhookDelivery, notes: ShapeNotes): ShapeNotes => {
+  if (delivery.rawBodyBytes !== undefined) notes.add('body', 'not valid UTF-8; stored as the bytes received (bodyGzip)');
+  return notes;
+};
 
 const withoutUndefined = (fields: Record<string, StorableValue | undefined>): Record<string, StorableValue> =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Record<string, StorableValue>;

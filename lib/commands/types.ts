@@ -10,6 +10,8 @@ export interface WebhookDelivery {
   body: Record<string, unknown>;
   /** The body text exactly as received (base64 already decoded). */
   rawBody: string;
+  /** The body's bytes when they are not valid UTF-8 (then `rawBody` is their decoding with U+FFFD). */
+  rawBodyBytes?: Uint8Array;
   /** Receive time, ms since the epoch. */
   receivedAt: number;
 }

@@ -22,7 +22,7 @@ export interface EventItemLayout {
 }
 
 /** zlib is loaded by the first body too large to store as text, not at every cold start (a few ms on Node 24). */
-const gzip = (body: string): Buffer => process.getBuiltinModule('node:zlib').gzipSync(body);
+const gzip = (body: string | Uint8Array): Buffer => process.getBuiltinModule('node:zlib').gzipSync(body);
 
 const withoutFields = (item: Item, names: readonly string[]): Item =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
@@ -57,13 +57,15 @@ const partsOf = (compressed: Buffer, eventItem: Item, digest: string): Item[] =>
  * is. Otherwise the body is gzip-compressed into `bodyGzip` on the item; if that is still too large, the
  * compressed body is split over part items (`bodyParts` of them, `bodyPartsDigest` names them) that are written
  * before the event item, whose conditional put stays the one commit point. Bulky typed fields are dropped only
- * when the item would not fit with them.
+ * when the item would not fit with them. A body whose bytes are not UTF-8 (`receivedBytes`) is always stored
+ * compressed, as those bytes: as text it would be their decoding, up to three times their size.
  */
-export const layOutEventItem = (textItem: Item): EventItemLayout => {
-  if (fits(textItem)) return { item: textItem, parts: [] };
-  const body = textItem.body?.S ?? '';
+export const layOutEventItem = (textItem: Item, receivedBytes?: Uint8Array): EventItemLayout => {
+  if (receivedBytes === undefined && fits(textItem)) return { item: textItem, parts: [] };
+  const body = receivedBytes ?? textItem.body?.S ?? '';
   const compressed = gzip(body);
-  const withoutBody = { ...withoutFields(textItem, ['body']), bodyBytes: { N: String(Buffer.byteLength(body, 'utf8')) } };
+  const byteCount = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  const withoutBody = { ...withoutFields(textItem, ['body']), bodyBytes: { N: String(byteCount) } };
 
   const inline = fitted({ ...withoutBody, bodyGzip: { B: compressed } });
   if (fits(inline)) return { item: inline, parts: [] };

@@ -93,7 +93,7 @@ export const dynamoEventStore = ({
       event.eventTime === undefined
         ? [await claimedReceiveTime(event), EventTimeSource.Received]
         : [event.eventTime, EventTimeSource.Tencent];
-    const { item, parts } = layOutEventItem(eventItem(event, eventTime, source, expiresAt(event.receivedAt)));
+    const { item, parts } = layOutEventItem(eventItem(event, eventTime, source, expiresAt(event.receivedAt)), event.rawBodyBytes);
     // Parts first, the event item last: until its conditional put succeeds nothing reads the parts, and a retry
     // writes the same parts again (same keys, same bytes), so a crash in between is completed by the retry.
     await Promise.all(parts.map(putPart));

@@ -12,6 +12,8 @@ export interface ValidatedGroupEvent {
   clientIp: string | undefined;
   optPlatform: string | undefined;
   rawBody: string;
+  /** The body's bytes when they are not valid UTF-8: stored as they are, never as the text of `rawBody`. */
+  rawBodyBytes?: Uint8Array;
   /** The command's own typed attributes (see the README's item schema). */
   fields: Record<string, StorableValue>;
   /** What in the body did not match Tencent's documented shape (recorded anyway); empty when all did. */

@@ -58,6 +58,7 @@ export const createWebhookHandler = ({
         optPlatform: query.optPlatform,
         body: event.body,
         rawBody: event.rawBody ?? '',
+        rawBodyBytes: event.rawBodyBytes,
         receivedAt: event.receivedAt ?? now(),
       },
       commands,

@@ -13,6 +13,8 @@ export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 export type WebhookRequestEvent = Omit<ApiGatewayEvent, 'body'> & {
   body?: unknown;
   rawBody?: string;
+  /** The received bytes, kept only when they are not valid UTF-8 (a base64 body): `rawBody` then reads them with U+FFFD. */
+  rawBodyBytes?: Uint8Array;
   receivedAt?: number;
   /** Tencent's query parameters, read once by the outermost middleware. */
   query?: WebhookQuery;

@@ -183,4 +183,34 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
       expect(gunzipSync(Buffer.from(event?.bodyGzipBase64 as string, 'base64')).toString('utf8')).toBe(rawBody);
     });
   });
+  describe('a base64 body whose bytes are not UTF-8', () => {
+    // 150,000 bytes of 0xFF inside an attribute value: as text each would be a 3-byte U+FFFD, 450 KB in all.
+    const bytes = Buffer.concat([
+      Buffer.from('{"CallbackCommand":"Group.CallbackAfterGroupAttrChanged","GroupId":"@TGS#_not_utf8","Type":"Public","OptionType":"set","GroupAttr":[{"key":"k","value":"'),
+      Buffer.alloc(150_000, 0xff),
+      Buffer.from('"}],"EventTime":"1670574414123"}'),
+    ]);
+    const delivery = () => ({
+      ...tencentEvent({ command: 'Group.CallbackAfterGroupAttrChanged' }),
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    });
+
+    it('is recorded once as the bytes received, compressed, with a note, never as their expanded text', async () => {
+      // Act
+      const answer = await invokeHandler(webhook(), delivery());
+      const retry = await invokeHandler(webhook(), delivery());
+
+      // Assess
+      expect([answer.envelope, retry.envelope]).toEqual([OK, OK]);
+      const { events, parts } = await itemsBySortKey();
+      expect(events).toHaveLength(1);
+      expect(parts).toEqual([]);
+      const [event] = events;
+      expect(event).not.toHaveProperty('body');
+      expect(event?.bodyBytes).toEqual({ N: String(bytes.byteLength) });
+      expect(Buffer.from(gunzipSync(event?.bodyGzip?.B ?? new Uint8Array())).equals(bytes)).toBe(true);
+      expect(event?.shapeNotes?.L).toContainEqual({ S: 'body: not valid UTF-8; stored as the bytes received (bodyGzip)' });
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { InputLimit } from '../constants.js';
 import { WebhookRejectedError } from '../errors.js';
 import type { WebhookMiddleware } from '../types.js';
@@ -12,7 +13,8 @@ export const decodedBodyBytes = (body: string, isBase64Encoded: boolean | undefi
 /**
  * Refuses a missing body, or one over the size limit before it is decoded, parsed or hashed; then decodes a
  * base64 body (API Gateway may deliver one) and keeps the text as `rawBody`, so the item can carry the body
- * exactly as Tencent sent it after the JSON parser has replaced `body`.
+ * exactly as Tencent sent it after the JSON parser has replaced `body`. Bytes that are not UTF-8 are kept too
+ * (`rawBodyBytes`): their text has a 3-byte U+FFFD for each bad byte, and is not what was sent.
  */
 export const readRawBody = (limitBytes: number = InputLimit.bodyBytes): WebhookMiddleware => ({
   before: function readRawBodyBefore(request) {
@@ -24,7 +26,12 @@ export const readRawBody = (limitBytes: number = InputLimit.bodyBytes): WebhookM
     if (bytes > limitBytes) {
       throw new WebhookRejectedError('BodyTooLarge', `body is ${bytes} bytes; the limit is ${limitBytes}`);
     }
-    const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+    let text = body;
+    if (isBase64Encoded) {
+      const bytes = Buffer.from(body, 'base64');
+      text = bytes.toString('utf8');
+      if (!isUtf8(bytes)) request.event.rawBodyBytes = bytes;
+    }
     request.event.rawBody = text;
     request.event.body = text;
     request.event.isBase64Encoded = false;
