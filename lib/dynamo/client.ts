@@ -22,13 +22,16 @@ export const DynamoTimeouts = {
 /** The most an event's writes may take before the request is answered 5xx (StorageFailed). */
 export const DYNAMO_DEADLINE_MS = 1_000;
 
-const boundedTransport = (): Pick<DynamoDBClientConfig, 'requestHandler' | 'retryStrategy'> => ({
+const boundedTransport = (): Pick<DynamoDBClientConfig, 'requestHandler' | 'retryStrategy' | 'cacheMiddleware'> => ({
   requestHandler: {
     connectionTimeout: DynamoTimeouts.connectionMs,
     requestTimeout: DynamoTimeouts.requestMs,
     throwOnRequestTimeout: true,
   },
   retryStrategy: new ConfiguredRetryStrategy(DynamoTimeouts.maxAttempts, DynamoTimeouts.backoffMs),
+  // The SDK's option: resolve the middleware stack once per command class instead of at every send (about
+  // 7% of a warm invocation's CPU here). Our clients add no middleware of their own after they are built.
+  cacheMiddleware: true,
 });
 
 /** The SDK's middleware that logs each request and response through the client's logger (name from @aws-sdk/core). */

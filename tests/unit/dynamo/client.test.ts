@@ -23,6 +23,15 @@ describe('createDynamoClient', () => {
     expect(await endpointOf({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
   });
 
+  it('resolves its middleware stack once per command (the SDK\'s cacheMiddleware), not at every send', () => {
+    const client = createDynamoClient({ AWS_REGION: 'eu-west-1' });
+    try {
+      expect(client.config.cacheMiddleware).toBe(true);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('leaves out the SDK\'s request logging, which only feeds its no-op logger, and keeps the rest of its stack', () => {
     const plain = new DynamoDBClient({ region: 'eu-west-1' });
     const ours = createDynamoClient({ AWS_REGION: 'eu-west-1' });
