@@ -14,6 +14,10 @@ import { openLocalDynamo } from './local/localDynamo.js';
 import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse } from './local/busyPort.js';
 import { DEFAULT_HTTP_PORT, DEFAULT_LOCAL_DYNAMODB_PORT, portFrom, repositoryRoot, serverlessCli } from './local/localSettings.js';
 import { startGroupStateFollower } from './local/groupStateFollower.js';
+import { describeError } from '../lib/log.js';
+
+/** How long the webhook's writes may take on AWS's DynamoDB Local, where a burst of writes queues. */
+const DYNAMODB_LOCAL_STORE_DEADLINE_MS = 5_000;
 
 const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
 await exitIfAnyPortBusy([
@@ -44,19 +48,34 @@ const offline = spawn(
       PORT: String(httpPort),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       // DynamoDB Local has streams: the webhook writes once per event and the groupState function follows, as in AWS.
-      ...(dynamo.streams ? { GROUP_STATE_UPDATES: 'stream' } : {}),
+      // It also serialises writes: a burst needs more than the 1 s a write gets in AWS (lib/dynamo/client.ts).
+      ...(dynamo.streams ? { GROUP_STATE_UPDATES: 'stream', LOCAL_STORE_DEADLINE_MS: String(DYNAMODB_LOCAL_STORE_DEADLINE_MS) } : {}),
     },
   },
 );
 const stateFollower = startGroupStateFollower(dynamo);
 
+/** serverless-offline's own shutdown has been seen to hang after a burst; it gets this long before SIGKILL. */
+const OFFLINE_STOP_GRACE_MS = 5_000;
+
+const offlineExited = new Promise<void>((resolve) => offline.once('exit', () => resolve()));
+
+const stopOffline = async (): Promise<void> => {
+  if (offline.exitCode !== null || offline.signalCode !== null) return;
+  offline.kill('SIGTERM');
+  const grace = setTimeout(() => offline.kill('SIGKILL'), OFFLINE_STOP_GRACE_MS);
+  await offlineExited;
+  clearTimeout(grace);
+};
+
 let stopping = false;
+/** Every part is stopped whatever another part's stop does: nothing may outlive `npm start` and hold its ports. */
 const stop = async (exitCode: number): Promise<void> => {
   if (stopping) return;
   stopping = true;
-  offline.kill('SIGTERM');
-  await stateFollower?.stop();
-  await dynamo.close();
+  const results = await Promise.allSettled([stopOffline(), stateFollower?.stop()]);
+  results.push(...(await Promise.allSettled([dynamo.close()])));
+  for (const result of results) if (result.status === 'rejected') console.error(`stopping: ${describeError(result.reason)}`);
   process.exit(exitCode);
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SDK_LOGGER_MIDDLEWARE, createDynamoClient } from '../../../lib/dynamo/client.js';
+import { DYNAMO_DEADLINE_MS, SDK_LOGGER_MIDDLEWARE, createDynamoClient, storeDeadlineMs } from '../../../lib/dynamo/client.js';
 
 describe('createDynamoClient', () => {
   const endpointOf = async (env: NodeJS.ProcessEnv) => {
@@ -21,6 +21,15 @@ describe('createDynamoClient', () => {
 
   it('leaves the endpoint to the SDK in AWS', async () => {
     expect(await endpointOf({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
+  });
+
+  it('gives the store 1 s in AWS, and LOCAL_STORE_DEADLINE_MS only under the local tools', () => {
+    expect(storeDeadlineMs({})).toBe(DYNAMO_DEADLINE_MS);
+    expect(storeDeadlineMs({ LOCAL_STORE_DEADLINE_MS: '5000' })).toBe(DYNAMO_DEADLINE_MS);
+    expect(storeDeadlineMs({ IS_OFFLINE: 'true', LOCAL_STORE_DEADLINE_MS: '5000' })).toBe(5_000);
+    expect(storeDeadlineMs({ IS_LOCAL: 'true', LOCAL_STORE_DEADLINE_MS: '5000' })).toBe(5_000);
+    expect(storeDeadlineMs({ IS_OFFLINE: 'true', LOCAL_STORE_DEADLINE_MS: 'soon' })).toBe(DYNAMO_DEADLINE_MS);
+    expect(storeDeadlineMs({ IS_OFFLINE: 'true' })).toBe(DYNAMO_DEADLINE_MS);
   });
 
   it('resolves its middleware stack once per command (the SDK\'s cacheMiddleware), not at every send', () => {
