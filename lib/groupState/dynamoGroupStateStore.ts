@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mergeGroupEvent } from './merge.js';
 import type { StateMergeInput } from './mergeInput.js';
+import { mergeGroupEvents } from './mergeEvents.js';
 import { RebuildOutcome, type RebuildResult, rebuildGroupState, replayIntoStore } from './rebuildGroupState.js';
 import { GroupStateConflictError } from './stateConflict.js';
 import { groupStateItem, isMergeable } from './stateItem.js';
@@ -11,9 +11,11 @@ export { GroupStateConflictError } from './stateConflict.js';
 export const ApplyResult = { Applied: 'applied', Unchanged: 'unchanged' } as const;
 export type ApplyResultName = (typeof ApplyResult)[keyof typeof ApplyResult];
 
-/** Folds one recorded event into its group's state item. Safe to call again with the same event. */
+/** Folds recorded events into their group's state item. Safe to call again with the same events. */
 export interface GroupStateStore {
   applyEvent(event: StateMergeInput): Promise<ApplyResultName>;
+  /** Folds several recorded events of one group (in the order given) with one read and one write. */
+  applyEvents(groupId: string, events: readonly StateMergeInput[]): Promise<ApplyResultName>;
   /** Replays all the group's recorded events into its state item (rebuildGroupState). */
   rebuildGroup(groupId: string): Promise<RebuildResult>;
 }
@@ -23,7 +25,7 @@ export interface DynamoGroupStateStoreOptions {
   tableName: string;
   /** Attempts when other writers updated the same group in between. Default: 12. */
   maxAttempts?: number;
-  /** Lost races after which an attempt replays the group's events instead of merging the one event. Default: 2. */
+  /** Lost races after which an attempt replays the group's events instead of merging its events. Default: 2. */
   replayAfterLostRaces?: number;
   /** Clock for `updatedAt`. Default: Date.now. */
   now?: () => number;
@@ -38,9 +40,10 @@ const jitteredBackoff = (attempt: number): Promise<void> =>
  * Optimistic concurrency, no transactions (dynalite has none): each attempt is one consistent GetItem and
  * one PutItem conditional on the version read (`attribute_not_exists(pk)` for a group's first state). A
  * writer that lost the race reads again and re-merges, so concurrent updates never lose each other.
- * An event already folded costs the read only.
+ * Events already folded cost the read only. A stream batch's events of one group are folded together, so a
+ * hot group costs one read and one write per batch, not per event.
  *
- * The event must be recorded already: where the merge cannot fold it (an item of another merge version or
+ * The events must be recorded already: where the merge cannot fold them (an item of another merge version or
  * without bookkeeping, an event older than the state remembers) and after `replayAfterLostRaces` lost races,
  * an attempt replays all the group's recorded events instead. One replay folds every event recorded so far,
  * so under heavy contention the writers that lose to it then find their event folded.
@@ -52,16 +55,18 @@ export const dynamoGroupStateStore = ({
   replayAfterLostRaces = 2,
   now = Date.now,
   backoff = jitteredBackoff,
-}: DynamoGroupStateStoreOptions): GroupStateStore => ({
-  async applyEvent(event: StateMergeInput): Promise<ApplyResultName> {
+}: DynamoGroupStateStoreOptions): GroupStateStore => {
+  const applyEvents = async (groupId: string, events: readonly StateMergeInput[]): Promise<ApplyResultName> => {
+    const stranger = events.find((event) => event.groupId !== groupId);
+    if (stranger !== undefined) throw new Error(`event of group ${stranger.groupId} given to fold into ${groupId}`);
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       if (attempt > 0) await backoff(attempt);
-      const stored = await readStoredState(client, tableName, event.groupId);
-      const merged = stored === undefined || isMergeable(stored) ? mergeGroupEvent(stored?.state, event) : { kind: 'replayNeeded' as const };
+      const stored = await readStoredState(client, tableName, groupId);
+      const merged = stored === undefined || isMergeable(stored) ? mergeGroupEvents(stored?.state, events) : { kind: 'replayNeeded' as const };
       if (merged.kind === 'duplicate') return ApplyResult.Unchanged;
 
       if (merged.kind === 'replayNeeded' || attempt >= replayAfterLostRaces) {
-        const replayed = await replayIntoStore({ client, tableName, now }, event.groupId);
+        const replayed = await replayIntoStore({ client, tableName, now }, groupId);
         if (replayed === 'conflict') continue;
         return replayed.outcome === RebuildOutcome.Created || replayed.outcome === RebuildOutcome.Rebuilt
           ? ApplyResult.Applied
@@ -70,8 +75,12 @@ export const dynamoGroupStateStore = ({
       const item = groupStateItem(merged.state, (stored?.version ?? 0) + 1, now());
       if (await putStateIfVersion(client, tableName, item, stored?.version)) return ApplyResult.Applied;
     }
-    throw new GroupStateConflictError(`group state of ${event.groupId} still contended after ${maxAttempts} attempts`);
-  },
+    throw new GroupStateConflictError(`group state of ${groupId} still contended after ${maxAttempts} attempts`);
+  };
 
-  rebuildGroup: (groupId: string) => rebuildGroupState({ client, tableName, now, maxAttempts }, groupId),
-});
+  return {
+    applyEvent: (event: StateMergeInput) => applyEvents(event.groupId, [event]),
+    applyEvents,
+    rebuildGroup: (groupId: string) => rebuildGroupState({ client, tableName, now, maxAttempts }, groupId),
+  };
+};

@@ -1,4 +1,5 @@
 import { GroupCommand } from '../commands/constants.js';
+import streamEventSource from './streamEventSource.json' with { type: 'json' };
 import type { StateMergeInput } from './mergeInput.js';
 
 /**
@@ -63,9 +64,11 @@ export const AttributeOption = { Set: 'set', Modify: 'modify', Delete: 'delete',
  * How many of the newest folded events' sort keys the state keeps. Counting (`eventCount`, `fullCount`) must
  * know whether an event was folded already; for any event newer than the oldest kept key the memory answers
  * exactly. An older one that is not in it (a delivery late by more than this many newer events, or a
- * redelivery that long after) cannot be placed: the merge answers `replayNeeded`. 64 sort keys are about 4 KB.
+ * redelivery that long after) cannot be placed: the merge answers `replayNeeded`. At least the stream's batch
+ * size (lib/groupState/streamEventSource.json), so a batch Lambda sends again is recognised without a replay;
+ * each sort key takes 55 bytes of the state item.
  */
-export const EVENT_KEY_MEMORY = 64;
+export const EVENT_KEY_MEMORY = Math.max(64, streamEventSource.batchSize);
 
 /** What folding one event into a stored state gives. */
 export type MergeResult =
@@ -178,24 +181,42 @@ const applyGroupDestroyed = (state: GroupState, event: StateMergeInput): GroupSt
     ? { ...state, destroyed: true, destroyedAt: minOf(state.destroyedAt, event.eventTime) }
     : state;
 
-/** The memory with `sortKey` inserted in order, the oldest dropped beyond EVENT_KEY_MEMORY. */
-const rememberEvent = (keys: readonly string[], sortKey: string): string[] =>
-  [...keys, sortKey].sort().slice(-EVENT_KEY_MEMORY);
+/** Where `sortKey` is, or would be inserted, in the ascending memory (a binary search: it may hold thousands). */
+const positionInMemory = (keys: readonly string[], sortKey: string): number => {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((keys[middle] as string) < sortKey) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
+/** The memory with `sortKey` inserted at `position`, the oldest dropped beyond EVENT_KEY_MEMORY. */
+const rememberEvent = (keys: readonly string[], sortKey: string, position: number): string[] => {
+  const remembered = [...keys.slice(0, position), sortKey, ...keys.slice(position)];
+  return remembered.length > EVENT_KEY_MEMORY ? remembered.slice(-EVENT_KEY_MEMORY) : remembered;
+};
 
 /** The merge: old state (undefined for a group never seen) + one recorded event → new state. Pure. */
 export const mergeGroupEvent = (state: GroupState | undefined, event: StateMergeInput): MergeResult => {
   const base = state ?? emptyGroupState(event.groupId, event.eventTime);
   const remembered = base.bookkeeping.latestEventKeys;
-  if (remembered.includes(event.sortKey)) return { kind: 'duplicate' };
+  const position = positionInMemory(remembered, event.sortKey);
+  if (remembered[position] === event.sortKey) return { kind: 'duplicate' };
   const oldestRemembered = remembered[0];
-  if (remembered.length >= EVENT_KEY_MEMORY && oldestRemembered !== undefined && event.sortKey < oldestRemembered) {
+  // Events were forgotten when more were counted than are remembered: a state kept with another
+  // EVENT_KEY_MEMORY then still answers exactly, so changing the memory needs no new MERGE_VERSION.
+  const forgotSome = base.eventCount > remembered.length;
+  if (forgotSome && oldestRemembered !== undefined && event.sortKey < oldestRemembered) {
     return { kind: 'replayNeeded' };
   }
   const counted: GroupState = {
     ...base,
     lastEventTime: Math.max(base.lastEventTime, event.eventTime),
     eventCount: base.eventCount + 1,
-    bookkeeping: { ...base.bookkeeping, latestEventKeys: rememberEvent(remembered, event.sortKey) },
+    bookkeeping: { ...base.bookkeeping, latestEventKeys: rememberEvent(remembered, event.sortKey, position) },
   };
   return {
     kind: 'merged',

@@ -4,62 +4,78 @@ import { describeError, writeLog } from '../log.js';
 import type { GroupStateStore } from './dynamoGroupStateStore.js';
 import { type StateMergeInput, stateMergeInputFromItem } from './mergeInput.js';
 import { isPermanentFailure } from './permanentFailure.js';
+import { recordsByGroup } from './recordsByGroup.js';
 
 export type GroupStateStreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+/** Groups of one batch updated at the same time: each is one read and one write (a replay at worst). */
+export const GROUPS_IN_PARALLEL = 8;
 
 /** Only new event items change a state; the event source mapping's filter already drops the rest. */
 const insertedEvent = (record: DynamoDBRecord) =>
   record.eventName === 'INSERT' ? stateMergeInputFromItem(record.dynamodb?.NewImage as ItemImage | undefined) : undefined;
 
-const RecordOutcome = { Applied: 'applied', Unchanged: 'unchanged', Replayed: 'replayed', Skipped: 'skipped', Retry: 'retry' } as const;
-type RecordOutcomeName = (typeof RecordOutcome)[keyof typeof RecordOutcome];
+const GroupOutcome = { Applied: 'applied', Unchanged: 'unchanged', Replayed: 'replayed', Skipped: 'skipped', Retry: 'retry' } as const;
+type GroupOutcomeName = (typeof GroupOutcome)[keyof typeof GroupOutcome];
 
 /**
- * One record: merge its event; if that fails, replay the whole group (the event is recorded, so the replay
- * includes it). If the replay fails too, a failure that passes with time (throttling, a lost race) is
- * retried by Lambda; one that never can (DynamoDB refuses the request, a bug) is logged with the group ID
- * and skipped, so it does not hold up its shard: `npm run rebuild-state -- --stage <stage> <groupId>`.
+ * One group's records of the batch: fold them with one read and one write; if that fails, replay the whole
+ * group (its events are recorded, so one replay covers all of them). If the replay fails too, a failure that
+ * passes with time (throttling, a lost race) is retried by Lambda; one that never can (DynamoDB refuses the
+ * request, a bug) is logged with the group ID and skipped, so it does not hold up its shard:
+ * `npm run rebuild-state -- --stage <stage> <groupId>`.
  */
-const applyRecord = async (store: GroupStateStore, event: StateMergeInput, sequenceNumber: string): Promise<RecordOutcomeName> => {
-  const where = { groupId: event.groupId, sortKey: event.sortKey, sequenceNumber };
+const applyGroup = async (store: GroupStateStore, groupId: string, events: readonly StateMergeInput[], sequenceNumber: string): Promise<GroupOutcomeName> => {
+  const where = { groupId, records: events.length, sequenceNumber };
   try {
-    return (await store.applyEvent(event)) === 'applied' ? RecordOutcome.Applied : RecordOutcome.Unchanged;
+    return (await store.applyEvents(groupId, events)) === 'applied' ? GroupOutcome.Applied : GroupOutcome.Unchanged;
   } catch (mergeError) {
     try {
-      const replay = await store.rebuildGroup(event.groupId);
+      const replay = await store.rebuildGroup(groupId);
       writeLog('WARN', 'groupState', { outcome: 'replayed', ...where, replay: replay.outcome, detail: describeError(mergeError) });
-      return RecordOutcome.Replayed;
+      return GroupOutcome.Replayed;
     } catch (replayError) {
       const permanent = isPermanentFailure(replayError);
       writeLog('ERROR', 'groupState', {
         outcome: permanent ? 'skipped' : 'failed',
         ...where,
         detail: describeError(replayError),
-        ...(permanent ? { repair: `npm run rebuild-state -- --stage <stage> '${event.groupId}'` } : {}),
+        ...(permanent ? { repair: `npm run rebuild-state -- --stage <stage> '${groupId}'` } : {}),
       });
-      return permanent ? RecordOutcome.Skipped : RecordOutcome.Retry;
+      return permanent ? GroupOutcome.Skipped : GroupOutcome.Retry;
     }
   }
 };
 
+/** Runs `work` on each item, at most `limit` at a time. */
+const eachAtMost = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) await work(items[index] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
+
 /**
- * The table's stream → group state items. Records are applied in stream order; at the first record that
- * must be retried the rest of the batch is not tried and that record is reported (ReportBatchItemFailures),
- * so Lambda retries from it. Applying is idempotent, so the records after it that Lambda sends again are
- * harmless.
+ * The table's stream → group state items. The batch's records are gathered per group (stream order kept
+ * within a group) and each group's are folded at once, up to GROUPS_IN_PARALLEL groups at a time. A group
+ * that must be retried is reported by its first record of the batch, the earliest of them when several
+ * failed (ReportBatchItemFailures), so Lambda retries from there. Applying is idempotent, so the records
+ * after it that Lambda sends again, other groups' included, are harmless duplicates.
  */
 export const createGroupStateStreamHandler =
-  ({ store }: { store: GroupStateStore }): GroupStateStreamHandler =>
+  ({ store, groupsInParallel = GROUPS_IN_PARALLEL }: { store: GroupStateStore; groupsInParallel?: number }): GroupStateStreamHandler =>
   async function handleGroupStateStream(event) {
-    const tally = new Map<RecordOutcomeName, number>();
-    for (const record of event.Records) {
-      const groupEvent = insertedEvent(record);
-      if (groupEvent === undefined) continue;
-      const itemIdentifier = record.dynamodb?.SequenceNumber ?? '';
-      const outcome = await applyRecord(store, groupEvent, itemIdentifier);
-      if (outcome === RecordOutcome.Retry) return { batchItemFailures: [{ itemIdentifier }] };
+    const groups = recordsByGroup(event.Records, insertedEvent);
+    const tally = new Map<GroupOutcomeName, number>();
+    let earliestRetry: { position: number; itemIdentifier: string } | undefined;
+    await eachAtMost(groups, groupsInParallel, async ({ groupId, events, firstPosition, firstSequenceNumber }) => {
+      const outcome = await applyGroup(store, groupId, events, firstSequenceNumber);
       tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
-    }
-    writeLog('INFO', 'groupState', { outcome: 'batch', records: event.Records.length, ...Object.fromEntries(tally) });
-    return { batchItemFailures: [] };
+      if (outcome === GroupOutcome.Retry && (earliestRetry === undefined || firstPosition < earliestRetry.position)) {
+        earliestRetry = { position: firstPosition, itemIdentifier: firstSequenceNumber };
+      }
+    });
+    writeLog('INFO', 'groupState', { outcome: 'batch', records: event.Records.length, groups: groups.length, ...Object.fromEntries(tally) });
+    return { batchItemFailures: earliestRetry === undefined ? [] : [{ itemIdentifier: earliestRetry.itemIdentifier }] };
   };

@@ -11,8 +11,15 @@ import streamEventSource from '../../lib/groupState/streamEventSource.json' with
 import { type FilterPattern, matchesAnyPattern } from './streamFilter.js';
 
 /** The event source mapping's settings, as serverless.yml takes them from the same file. */
-export type StreamMappingSettings = Omit<typeof streamEventSource, 'filterPatterns'> & { filterPatterns: FilterPattern[] };
+export type StreamMappingSettings = Omit<typeof streamEventSource, 'filterPatterns' | 'maximumBatchingWindowInSeconds'> & {
+  filterPatterns: FilterPattern[];
+  /** Lambda's default: 0, each read's records are handed on at once. */
+  maximumBatchingWindowInSeconds?: number;
+};
 export const streamMappingSettings: StreamMappingSettings = streamEventSource as StreamMappingSettings;
+
+/** DynamoDB Streams' most records per GetRecords: a larger batch takes several reads. */
+const MAX_RECORDS_PER_READ = 1_000;
 
 export type StreamFunction = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void | undefined>;
 
@@ -64,8 +71,8 @@ interface ShardReader {
 
 /**
  * What Lambda's event source mapping does for the groupState function, against DynamoDB Local's stream:
- * reads each shard in order (parents before children), at most `batchSize` records a call, passes the
- * records matching `filterPatterns` to the function, and on a reported item failure re-reads from that
+ * reads each shard in order (parents before children), gathers at most `batchSize` records a call (within
+ * `maximumBatchingWindowInSeconds` when set), passes the records matching `filterPatterns` to the function, and on a reported item failure re-reads from that
  * record; on a function error retries the batch (halved with `bisectBatchOnFunctionError`). After
  * `maximumRetryAttempts` the batch is given up (`onGiveUp`) and the shard moves on; records older than
  * `maximumRecordAgeInSeconds` are dropped the same way.
@@ -135,16 +142,40 @@ export const startStreamPoller = ({
     shard.limit = settings.batchSize;
   };
 
-  /** One GetRecords on one shard and its batch; true when it read records. */
+  /**
+   * Reads one batch, as Lambda gathers it: up to the batch size (several GetRecords beyond 1,000 records),
+   * and while it is not full, reading again until `maximumBatchingWindowInSeconds` has passed since its first record.
+   */
+  const readBatch = async (shard: ShardReader): Promise<{ batch: StreamRecord[]; nextIterator: string | undefined }> => {
+    const batch: StreamRecord[] = [];
+    const windowMs = (settings.maximumBatchingWindowInSeconds ?? 0) * 1000;
+    let windowEnds: number | undefined;
+    let iterator: string | undefined = shard.iterator;
+    while (iterator !== undefined && running) {
+      const limit = Math.min(MAX_RECORDS_PER_READ, shard.limit - batch.length);
+      const page = await streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+      const records = page.Records ?? [];
+      batch.push(...records);
+      iterator = page.NextShardIterator ?? undefined;
+      if (batch.length === 0 || batch.length >= shard.limit) break;
+      if (records.length === limit) continue;
+      windowEnds ??= Date.now() + windowMs;
+      const windowLeft = windowEnds - Date.now();
+      if (windowLeft <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(windowLeft, idleMs)));
+    }
+    return { batch, nextIterator: iterator };
+  };
+
+  /** One batch of one shard, handed to the function; true when it read records. */
   const pollShard = async (streamArn: string, shard: ShardReader): Promise<boolean> => {
     shard.iterator ??= await iteratorFor(streamArn, shard);
     if (shard.iterator === undefined) {
       shard.finished = true;
       return false;
     }
-    const page = await streamsClient.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: shard.limit }));
-    const batch = page.Records ?? [];
-    if (page.NextShardIterator === undefined || page.NextShardIterator === null) shard.finished = batch.length === 0;
+    const { batch, nextIterator } = await readBatch(shard);
+    if (nextIterator === undefined) shard.finished = batch.length === 0;
     const oldest = Date.now() / 1000 - settings.maximumRecordAgeInSeconds;
     const fresh = batch.filter((record) => new Date(record.dynamodb?.ApproximateCreationDateTime ?? Date.now()).getTime() / 1000 >= oldest);
     const records = fresh.map((record) => lambdaRecord(record, streamArn)).filter((record) => matchesAnyPattern(record, settings.filterPatterns));
@@ -160,7 +191,7 @@ export const startStreamPoller = ({
       }
     }
     if (failedAt === undefined) {
-      shard.iterator = page.NextShardIterator ?? undefined;
+      shard.iterator = nextIterator;
       shard.position = batch.at(-1)?.dynamodb?.SequenceNumber ?? shard.position;
       shard.attempts = 0;
       shard.retryFrom = undefined;
@@ -170,7 +201,7 @@ export const startStreamPoller = ({
     shard.attempts += 1;
     if (shard.attempts > settings.maximumRetryAttempts) {
       giveUp(shard, batch);
-      shard.iterator = page.NextShardIterator ?? undefined;
+      shard.iterator = nextIterator;
       shard.position = batch.at(-1)?.dynamodb?.SequenceNumber ?? shard.position;
       return true;
     }

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupCommand } from '../../lib/commands/constants.js';
 import { eventSortKey } from '../../lib/eventStore/keys.js';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { dynamoGroupStateStore } from '../../lib/groupState/dynamoGroupStateStore.js';
+import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
 import { groupStateView } from '../../lib/groupState/merge.js';
 import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
 import { MERGE_VERSION } from '../../lib/groupState/mergeVersion.js';
@@ -12,8 +14,8 @@ import { STATE_ITEM_BUDGET_BYTES, groupStateFromItem, groupStateKey } from '../.
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
 import { InputLimit } from '../../lib/webhook/constants.js';
 import { type TestTable, TestEngine, dynamodbLocalSkipReason, startTestTable, testEngines } from '../support/dynaliteTable.js';
-import { groupEventDeliveries } from '../support/groupEventArbitrary.js';
-import { recordEventItems } from '../support/recordEventItems.js';
+import { deliveriesOf, groupEventDeliveries, groupEvents, streamBatchesOf } from '../support/groupEventArbitrary.js';
+import { eventItemOf, recordEventItems } from '../support/recordEventItems.js';
 import { replayGroupEvents } from '../support/replayGroupEvents.js';
 
 /** Runs the deliveries `concurrency` at a time, as concurrent webhook invocations or stream batches would. */
@@ -73,6 +75,41 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
       { numRuns: 15 },
     );
   }, 90_000);
+
+  it.skipIf(skipReason !== undefined)(
+    'ends in the in-order state through the stream function: batches of many records of one group, duplicates, batches sent again',
+    async () => {
+      const handler = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName, backoff: quickBackoff }) });
+      await fc.assert(
+        fc.asyncProperty(
+          groupEvents(90, 20)
+            .chain((events) => deliveriesOf(events).map((deliveries) => ({ events, deliveries })))
+            .chain(({ events, deliveries }) => streamBatchesOf(deliveries, 60).map((batches) => ({ events, batches }))),
+          async ({ events, batches }) => {
+            // Prepare: one fresh group per run, its events recorded; each delivery a stream record
+            run += 1;
+            const groupId = `@TGS#batch${run}`;
+            const mine = (event: StateMergeInput) => ({ ...event, groupId });
+            await recordEventItems(table.client, tableName, events.map(mine));
+            const asRecord = (event: StateMergeInput, index: number): DynamoDBRecord => ({
+              eventName: 'INSERT',
+              dynamodb: { NewImage: eventItemOf(mine(event)) as never, SequenceNumber: String(index + 1).padStart(21, '0') },
+            });
+
+            // Act: batch after batch, as the event source mapping hands them on
+            for (const batch of batches) expect(await handler({ Records: batch.map(asRecord) })).toEqual({ batchItemFailures: [] });
+
+            // Assess: the in-order state, written at most once a batch
+            const stored = await storedState(groupId);
+            expect(stored && groupStateView(stored.state)).toEqual(replayGroupEvents(events.map(mine)));
+            expect(stored?.version).toBeLessThanOrEqual(batches.length);
+          },
+        ),
+        { numRuns: 8, endOnFailure: true },
+      );
+    },
+    180_000,
+  );
 
   it.skipIf(skipReason !== undefined)('loses no update when 40 attribute changes of one group race each other', async () => {
     // Prepare

@@ -5,7 +5,7 @@ import { type GroupStateStore, dynamoGroupStateStore } from '../../lib/groupStat
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { groupStateFromItem } from '../../lib/groupState/stateItem.js';
 import { GroupStateUpdates, readGroupStateUpdates } from '../../lib/config.js';
-import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
+import { GROUPS_IN_PARALLEL, createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
 import { StoreError } from '../../lib/dynamo/errors.js';
 import { applyRecordedItemInline } from '../../lib/groupState/inlineUpdates.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
@@ -123,7 +123,10 @@ describe('inline updates: the webhook applies the state right after recording', 
       store: dynamoEventStore({
         client: table.client,
         tableName: table.tableName,
-        onRecorded: applyRecordedItemInline({ applyEvent: async () => Promise.reject(new StoreError('down')), rebuildGroup }, [0, 0]),
+        onRecorded: applyRecordedItemInline(
+          { applyEvent: async () => Promise.reject(new StoreError('down')), applyEvents: async () => Promise.reject(new StoreError('down')), rebuildGroup },
+          [0, 0],
+        ),
       }),
       now: () => NOW,
     });
@@ -223,13 +226,15 @@ describe('stream updates: the groupState function', () => {
     expect([first, again, ignored]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
     const stored = await stateOf(GROUP_ID);
     expect(stored?.state).toMatchObject({ attributes: { color: 'red' }, fullCount: 1, lastFullAt: 2500, lastEventTime: 3000, eventCount: 3 });
-    expect(stored?.version).toBe(3);
+    // One write for the batch's three events; the redelivery and the state's own record wrote nothing.
+    expect(stored?.version).toBe(1);
   });
 
   it('replays the group when merging a record fails, and reports no failure', async () => {
     const items = await recordWithoutState([tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g1', EventTime: '1' } })]);
     const real = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
-    const handler = createGroupStateStreamHandler({ store: { applyEvent: async () => Promise.reject(new StoreError('throttled')), rebuildGroup: real.rebuildGroup } });
+    const throttled = async () => Promise.reject(new StoreError('throttled'));
+    const handler = createGroupStateStreamHandler({ store: { applyEvent: throttled, applyEvents: throttled, rebuildGroup: real.rebuildGroup } });
 
     const response = await handler({ Records: items.map((item, index) => insertRecord(item, index + 1)) });
 
@@ -247,6 +252,7 @@ describe('stream updates: the groupState function', () => {
     const refused = () => new StoreError('DynamoDB PutItem of the group state failed', { cause: Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' }) });
     const store: GroupStateStore = {
       applyEvent: async (event) => (event.groupId === 'g1' ? Promise.reject(refused()) : real.applyEvent(event)),
+      applyEvents: async (groupId, events) => (groupId === 'g1' ? Promise.reject(refused()) : real.applyEvents(groupId, events)),
       rebuildGroup: async (groupId) => (groupId === 'g1' ? Promise.reject(refused()) : real.rebuildGroup(groupId)),
     };
 
@@ -259,21 +265,74 @@ describe('stream updates: the groupState function', () => {
     expect((await stateOf('g2'))?.state).toMatchObject({ fullCount: 1 });
   });
 
-  it('reports the first record that failed for a reason that passes (throttling), and tries no later one', async () => {
-    const items = await recordWithoutState([
-      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g1', EventTime: '1' } }),
-      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g2', EventTime: '2' } }),
-      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g3', EventTime: '3' } }),
-    ]);
-    const applyEvent = vi
-      .fn<GroupStateStore['applyEvent']>()
-      .mockResolvedValueOnce('applied')
-      .mockRejectedValueOnce(new StoreError('throttled'));
-    const handler = createGroupStateStreamHandler({ store: { applyEvent, rebuildGroup: async () => Promise.reject(new StoreError('throttled')) } });
+  it('tries every group, and reports the earliest record of the groups that failed for a reason that passes (throttling)', async () => {
+    // Prepare: g2 and g3 fail, g3 first; g1 and g4 work
+    const items = await recordWithoutState(
+      ['g1', 'g2', 'g3', 'g2', 'g4'].map((groupId, index) => tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: groupId, EventTime: String(index + 1) } })),
+    );
+    const real = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
+    const throttled = (afterMs: number) => new Promise<never>((_, reject) => setTimeout(() => reject(new StoreError('throttled')), afterMs));
+    const store: GroupStateStore = {
+      applyEvent: real.applyEvent,
+      applyEvents: async (groupId, events) => (groupId === 'g2' ? throttled(30) : groupId === 'g3' ? throttled(0) : real.applyEvents(groupId, events)),
+      rebuildGroup: async (groupId) => (groupId === 'g2' || groupId === 'g3' ? throttled(0) : real.rebuildGroup(groupId)),
+    };
+    const records = items.map((item) => insertRecord(item, Number(item.eventTime?.N) * 10));
 
-    const response = await handler({ Records: items.map((item, index) => insertRecord(item, index + 1)) });
+    // Act
+    const response = await createGroupStateStreamHandler({ store })({ Records: records });
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '000000000000000000002' }] });
-    expect(applyEvent).toHaveBeenCalledTimes(2);
+    // Assess: Lambda retries from g2's first record (sequence 20), before g3's (30)
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '000000000000000000020' }] });
+    expect((await stateOf('g1'))?.state).toMatchObject({ fullCount: 1 });
+    expect((await stateOf('g4'))?.state).toMatchObject({ fullCount: 1 });
+  });
+
+  it('folds a batch\'s records of one group with one read and one write, whatever their number and duplicates', async () => {
+    // Prepare: 120 group-fulls of one group (15 of them twice in the batch), interleaved with 3 of another
+    const hot = Array.from({ length: 120 }, (_, index) => tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: GROUP_ID, EventTime: String(1000 + index) } }));
+    const other = Array.from({ length: 3 }, (_, index) => tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'other', EventTime: String(index + 1) } }));
+    const items = await recordWithoutState([...hot, ...other]);
+    const bySortKey = [...items].sort((a, b) => Number(a.eventTime?.N) - Number(b.eventTime?.N));
+    const batch = [...bySortKey.slice(3, 60), ...bySortKey.slice(0, 3), ...bySortKey.slice(40, 55), ...bySortKey.slice(60)];
+    const handler = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName: table.tableName }) });
+
+    // Act
+    const response = await handler({ Records: batch.map((item, index) => insertRecord(item, index + 1)) });
+
+    // Assess: each state written once (version 1) and counting each event once
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await stateOf(GROUP_ID)).toMatchObject({ version: 1, state: { fullCount: 120, eventCount: 120, lastFullAt: 1119 } });
+    expect(await stateOf('other')).toMatchObject({ version: 1, state: { fullCount: 3, eventCount: 3 } });
+  });
+
+  it(`updates at most ${GROUPS_IN_PARALLEL} groups of a batch at a time`, async () => {
+    // Prepare: 20 groups, the real store watched for how many updates run at once
+    const items = await recordWithoutState(
+      Array.from({ length: 20 }, (_, index) => tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: `g${index}`, EventTime: String(index + 1) } })),
+    );
+    const real = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
+    let running = 0;
+    let most = 0;
+    const watched: GroupStateStore = {
+      ...real,
+      async applyEvents(groupId, events) {
+        running += 1;
+        most = Math.max(most, running);
+        try {
+          return await real.applyEvents(groupId, events);
+        } finally {
+          running -= 1;
+        }
+      },
+    };
+
+    // Act
+    const response = await createGroupStateStreamHandler({ store: watched })({ Records: items.map((item, index) => insertRecord(item, index + 1)) });
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(most).toBe(GROUPS_IN_PARALLEL);
+    expect((await table.scan()).filter((item) => item.sk?.S === 'STATE')).toHaveLength(20);
   });
 });

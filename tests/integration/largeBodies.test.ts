@@ -140,6 +140,7 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
       const applied: string[] = [];
       const counting = {
         applyEvent: async (event: Parameters<typeof store.applyEvent>[0]) => (applied.push(event.sortKey), store.applyEvent(event)),
+        applyEvents: async (groupId: string, events: Parameters<typeof store.applyEvents>[1]) => (applied.push(...events.map((event) => event.sortKey)), store.applyEvents(groupId, events)),
         rebuildGroup: async (groupId: string) => (applied.push(`rebuild ${groupId}`), store.rebuildGroup(groupId)),
       };
       const records = parts.map((part, index): DynamoDBRecord => ({

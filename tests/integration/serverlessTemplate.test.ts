@@ -244,7 +244,8 @@ describe('the packaged template (stage prod)', () => {
     expect(mappings).toHaveLength(1);
     const [, mapping] = mappings[0] ?? [];
     expect(mapping?.Properties).toEqual({
-      BatchSize: 50,
+      BatchSize: 250,
+      MaximumBatchingWindowInSeconds: 1,
       Enabled: true,
       EventSourceArn: { 'Fn::GetAtt': ['EventsTable', 'StreamArn'] },
       FunctionName: { 'Fn::GetAtt': ['GroupStateLambdaFunction', 'Arn'] },
@@ -265,6 +266,7 @@ describe('the packaged template (stage prod)', () => {
     // One source of truth with the local stream poller.
     expect(mapping?.Properties).toMatchObject({
       BatchSize: streamEventSource.batchSize,
+      MaximumBatchingWindowInSeconds: streamEventSource.maximumBatchingWindowInSeconds,
       StartingPosition: streamEventSource.startingPosition,
       MaximumRetryAttempts: streamEventSource.maximumRetryAttempts,
       FunctionResponseTypes: [streamEventSource.functionResponseType],

@@ -1,4 +1,7 @@
+import { BatchWriteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { GroupCommand } from '../../lib/commands/constants.js';
+import { eventSortKey } from '../../lib/eventStore/keys.js';
 import type { APIGatewayProxyEventV2, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
@@ -11,6 +14,7 @@ import { LOCAL_CREDENTIALS } from '../../scripts/local/localDynamoClient.js';
 import { type StreamPoller, startStreamPoller, streamMappingSettings } from '../../scripts/local/streamPoller.js';
 import { type TestTable, TestEngine, dynamodbLocalSkipReason, startTestTable } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
+import { eventItemOf } from '../support/recordEventItems.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
 
@@ -114,5 +118,48 @@ describe.skipIf(skipReason !== undefined)(`the stream path on DynamoDB Local${sk
     expect((await readState('@TGS#flaky')).body).toMatchObject({ fullCount: 1 });
     expect(givenUp).toHaveLength(1);
     expect((await readState('@TGS#poison')).status).toBe(404);
+  }, 120_000);
+
+  const groupFullItem = (index: number) => {
+    const deliveryId = index.toString(16).padStart(32, '0');
+    return eventItemOf({ groupId: '@TGS#batching', command: GroupCommand.GroupFull, eventTime: 1000 + index, deliveryId, sortKey: eventSortKey(1000 + index, deliveryId) });
+  };
+
+  it('gathers records for maximumBatchingWindowInSeconds, up to batchSize, as the event source mapping does', async () => {
+    // Prepare: batches of at most 5 within a 1 s window
+    const sizes: number[] = [];
+    const running = startPolling(async (event) => (sizes.push(event.Records.length), { batchItemFailures: [] }), {
+      ...streamMappingSettings,
+      batchSize: 5,
+      maximumBatchingWindowInSeconds: 1,
+    });
+
+    // Act: 7 events, 60 ms apart
+    for (let index = 0; index < 7; index += 1) {
+      await table.client.send(new PutItemCommand({ TableName: tableName, Item: groupFullItem(index) }));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await running.drained();
+    await running.stop();
+
+    // Assess: a full batch, then the rest once the window passed (without the window: one record a call)
+    expect(sizes).toEqual([5, 2]);
+  }, 60_000);
+
+  it('reads a batch larger than one GetRecords returns (1,000 records) in several reads', async () => {
+    // Prepare: 1,100 events recorded before the poller starts
+    for (let first = 0; first < 1_100; first += 25) {
+      const items = Array.from({ length: 25 }, (_, offset) => ({ PutRequest: { Item: groupFullItem(first + offset) } }));
+      await table.client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: items } }));
+    }
+    const sizes: number[] = [];
+
+    // Act
+    const running = startPolling(async (event) => (sizes.push(event.Records.length), { batchItemFailures: [] }), { ...streamMappingSettings, batchSize: 1_100 });
+    await running.drained();
+    await running.stop();
+
+    // Assess
+    expect(sizes).toEqual([1_100]);
   }, 120_000);
 });

@@ -35,9 +35,9 @@ const eventBody = fc.oneof(
 
 /**
  * One group's distinct events: EventTimes from a narrow range (so many tie and the deliveryId decides),
- * deliveryIds unique as the digests are.
+ * deliveryIds unique as the digests are. At least `minLength` (a busy group's many events).
  */
-export const groupEvents = (maxLength: number): fc.Arbitrary<StateMergeInput[]> =>
+export const groupEvents = (maxLength: number, minLength = 1): fc.Arbitrary<StateMergeInput[]> =>
   fc
     .uniqueArray(
       fc.record({
@@ -45,7 +45,7 @@ export const groupEvents = (maxLength: number): fc.Arbitrary<StateMergeInput[]> 
         deliveryId: fc.stringMatching(/^[0-9a-f]{32}$/),
         body: eventBody,
       }),
-      { minLength: 1, maxLength, selector: (event) => event.deliveryId },
+      { minLength, maxLength, selector: (event) => event.deliveryId },
     )
     .map((events) =>
       events.map(({ eventTime, deliveryId, body }) => ({
@@ -69,3 +69,31 @@ export const deliveriesOf = (events: StateMergeInput[]): fc.Arbitrary<StateMerge
 /** Events and one way of delivering them. */
 export const groupEventDeliveries = (maxLength: number) =>
   groupEvents(maxLength).chain((events) => deliveriesOf(events).map((deliveries) => ({ events, deliveries })));
+
+/**
+ * Deliveries as a stream hands them to the groupState function: cut into batches of 1 to `maxBatch` records,
+ * and after some batches the same batch again, whole or from one of its records on (Lambda retrying from a
+ * reported failure). The duplicates of `deliveriesOf` fall within and across batches.
+ */
+export const streamBatchesOf = (deliveries: StateMergeInput[], maxBatch: number): fc.Arbitrary<StateMergeInput[][]> =>
+  fc
+    .tuple(
+      fc.array(fc.integer({ min: 1, max: maxBatch }), { minLength: deliveries.length, maxLength: deliveries.length }),
+      fc.array(fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat({ max: maxBatch - 1 }) }), {
+        minLength: deliveries.length,
+        maxLength: deliveries.length,
+      }),
+    )
+    .map(([sizes, redeliveredFrom]) => {
+      const batches: StateMergeInput[][] = [];
+      let start = 0;
+      for (const [index, size] of sizes.entries()) {
+        if (start >= deliveries.length) break;
+        const batch = deliveries.slice(start, start + size);
+        start += size;
+        batches.push(batch);
+        const from = redeliveredFrom[index];
+        if (from !== undefined) batches.push(batch.slice(Math.min(from, batch.length - 1)));
+      }
+      return batches;
+    });

@@ -5,7 +5,9 @@ import { GroupCommand } from '../../../lib/commands/constants.js';
 import { EVENT_KEY_MEMORY, type GroupState, applyGroupEvent, groupStateView, mergeGroupEvent } from '../../../lib/groupState/merge.js';
 import { replayGroupState } from '../../../lib/groupState/replay.js';
 import type { StateMergeInput } from '../../../lib/groupState/mergeInput.js';
-import { groupEventDeliveries } from '../../support/groupEventArbitrary.js';
+import { mergeGroupEvents } from '../../../lib/groupState/mergeEvents.js';
+import streamEventSource from '../../../lib/groupState/streamEventSource.json' with { type: 'json' };
+import { deliveriesOf, groupEventDeliveries, groupEvents, streamBatchesOf } from '../../support/groupEventArbitrary.js';
 import { replayGroupEvents } from '../../support/replayGroupEvents.js';
 
 const GROUP_ID = '@TGS#2J4SZEAEL';
@@ -140,5 +142,78 @@ describe('applyGroupEvent', () => {
     const full = event(1000, 'a'.repeat(32), { command: GroupCommand.GroupFull });
     const once = fold([full]);
     expect(applyGroupEvent(once, full)).toEqual(once);
+  });
+
+  it('asks for a replay of an old event also in a state kept with a smaller memory (events forgotten)', () => {
+    // Prepare: 100 events counted, only the newest 10 remembered (as a merge with a memory of 10 would keep them)
+    const fulls = Array.from({ length: 100 }, (_, index) => event(1000 + index, index.toString(16).padStart(32, '0'), { command: GroupCommand.GroupFull }));
+    const all = fold(fulls);
+    const keptTen: GroupState = { ...all, bookkeeping: { ...all.bookkeeping, latestEventKeys: all.bookkeeping.latestEventKeys.slice(-10) } };
+
+    // Act
+    const old = mergeGroupEvent(keptTen, fulls[50] as StateMergeInput);
+
+    // Assess: the 50th may have been counted; only a replay can tell
+    expect(old).toEqual({ kind: 'replayNeeded' });
+  });
+});
+
+describe('mergeGroupEvents (a stream batch of one group)', () => {
+  /** What the groupState function does with each batch; a replay reads every recorded event. */
+  const foldBatches = (events: StateMergeInput[], batches: StateMergeInput[][], { replays = true } = {}) => {
+    let state: GroupState | undefined;
+    const outcomes: string[] = [];
+    for (const batch of batches) {
+      const result = mergeGroupEvents(state, batch);
+      outcomes.push(result.kind);
+      if (!replays) expect(result.kind).not.toBe('replayNeeded');
+      if (result.kind === 'merged') state = result.state;
+      if (result.kind === 'replayNeeded') state = replayGroupState(events);
+    }
+    return { state, outcomes };
+  };
+
+  it('equals an in-order replay for batches of many records, duplicates within and across batches, batches sent again whole or in part', () => {
+    fc.assert(
+      fc.property(
+        groupEvents(300, 150)
+          .chain((events) => deliveriesOf(events).map((deliveries) => ({ events, deliveries })))
+          .chain(({ events, deliveries }) => streamBatchesOf(deliveries, streamEventSource.batchSize).map((batches) => ({ events, batches }))),
+        ({ events, batches }) => {
+          const { state } = foldBatches(events, batches);
+          expect(state && groupStateView(state)).toEqual(replayGroupEvents(events));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it(`recognises a batch of up to the stream's batch size (${streamEventSource.batchSize}) sent again, without a replay`, () => {
+    fc.assert(
+      fc.property(
+        // In order, as a busy group's events mostly arrive, more of them than the memory holds
+        groupEvents(3 * streamEventSource.batchSize, 2 * streamEventSource.batchSize + 1)
+          .map((events) => [...events].sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1)))
+          .chain((events) => streamBatchesOf(events, streamEventSource.batchSize).map((batches) => ({ events, batches }))),
+        ({ events, batches }) => {
+          const { state } = foldBatches(events, batches, { replays: false });
+          expect(state && groupStateView(state)).toEqual(replayGroupEvents(events));
+        },
+      ),
+      { numRuns: 40, endOnFailure: true },
+    );
+  });
+
+  it('folds every event of the batch exactly as one merge after another does', () => {
+    fc.assert(
+      fc.property(groupEventDeliveries(40), ({ deliveries }) => {
+        const oneByOne = deliveries.reduce<GroupState | undefined>((state, next) => {
+          const result = mergeGroupEvent(state, next);
+          return result.kind === 'merged' ? result.state : state;
+        }, undefined);
+        const batch = mergeGroupEvents(undefined, deliveries);
+        expect(batch.kind === 'merged' && batch.state).toEqual(oneByOne);
+      }),
+    );
   });
 });
