@@ -29,9 +29,8 @@ const localStoreDeadlineMs = (env: NodeJS.ProcessEnv): number | undefined => {
 };
 
 /**
- * DYNAMO_DEADLINE_MS, except under the local tools when LOCAL_STORE_DEADLINE_MS says otherwise: AWS's DynamoDB
- * Local serialises writes (120 concurrent PutItems take 0.6–1.3 s there, where DynamoDB takes milliseconds each,
- * in parallel), so `LOCAL_DYNAMODB=dynamodb-local npm start` sets a longer one, for each attempt too.
+ * DYNAMO_DEADLINE_MS, except under the local tools when LOCAL_STORE_DEADLINE_MS says otherwise, for each attempt
+ * too: `npm start` sets a longer one (scripts/start.ts says why). Never in AWS.
  */
 export const storeDeadlineMs = (env: NodeJS.ProcessEnv = process.env): number => localStoreDeadlineMs(env) ?? DYNAMO_DEADLINE_MS;
 
