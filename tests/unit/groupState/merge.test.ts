@@ -204,6 +204,21 @@ describe('mergeGroupEvents (a stream batch of one group)', () => {
     );
   });
 
+  it('folds a batch oldest first, so a newer event cannot push out the key an older one of the batch needs', () => {
+    // Prepare: more events folded than the memory holds (times 10, 20, …), so the oldest are forgotten
+    const earlier = Array.from({ length: EVENT_KEY_MEMORY + 1 }, (_, index) => event(10 * (index + 1), `d${index}`, attrs('modify', { [`k${index}`]: 'v' })));
+    const state = fold(earlier);
+    // The newest first, then one just newer than the oldest remembered (20): after the newest, 20 is forgotten
+    const batch = [event(100_000, 'newest', attrs('modify', { last: 'v' })), event(25, 'late', attrs('modify', { late: 'v' }))];
+
+    // Act
+    const result = mergeGroupEvents(state, batch);
+
+    // Assess
+    expect(result.kind).toBe('merged');
+    expect(result.kind === 'merged' && groupStateView(result.state)).toEqual(replayGroupEvents([...earlier, ...batch]));
+  });
+
   it('folds every event of the batch exactly as one merge after another does', () => {
     fc.assert(
       fc.property(groupEventDeliveries(40), ({ deliveries }) => {
