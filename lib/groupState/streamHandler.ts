@@ -57,8 +57,8 @@ const eachAtMost = async <T>(items: readonly T[], limit: number, work: (item: T)
 };
 
 /**
- * The table's stream → group state items. The batch's records are gathered per group (stream order kept
- * within a group) and each group's are folded at once, up to GROUPS_IN_PARALLEL groups at a time. A group
+ * The table's stream → group state items. The batch's records are gathered per group and each group's are
+ * folded at once (oldest first, mergeGroupEvents), up to GROUPS_IN_PARALLEL groups at a time. A group
  * that must be retried is reported by its first record of the batch, the earliest of them when several
  * failed (ReportBatchItemFailures), so Lambda retries from there. Applying is idempotent, so the records
  * after it that Lambda sends again, other groups' included, are harmless duplicates.
