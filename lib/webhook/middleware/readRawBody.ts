@@ -28,9 +28,9 @@ export const readRawBody = (limitBytes: number = InputLimit.bodyBytes): WebhookM
     }
     let text = body;
     if (isBase64Encoded) {
-      const bytes = Buffer.from(body, 'base64');
-      text = bytes.toString('utf8');
-      if (!isUtf8(bytes)) request.event.rawBodyBytes = bytes;
+      const decoded = Buffer.from(body, 'base64');
+      text = decoded.toString('utf8');
+      if (!isUtf8(decoded)) request.event.rawBodyBytes = decoded;
     }
     request.event.rawBody = text;
     request.event.body = text;
