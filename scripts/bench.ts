@@ -10,13 +10,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BuildOptions, build } from 'esbuild';
 import { type ColdStart, type Contender, type RunSettings, measureColdStarts, measureWarmInvocations } from './bench/alternatingRuns.js';
 import { packageWebhook } from './bench/packagedWebhook.js';
 import { type BenchMeasurement, type BenchResult, benchMeasurement, benchResult, checkBudgets, resultsTable } from './bench/results.js';
 import { interquartileRange, median, pairRatios } from './bench/statistics.js';
 import { BUNDLE_EXTENSION, deployedBuildOptions, fullSdkBuildOptions } from './deploy/bundleOptions.js';
+import { scanPages } from '../lib/dynamo/scanPages.js';
 import { startDynamoServerProcess } from './local/dynamoServerProcess.js';
 import { ensureEventsTable } from './local/eventsTable.js';
 import { localDynamoClient } from './local/localDynamoClient.js';
@@ -47,12 +48,7 @@ const benchSource = (file: string) => join(repositoryRoot, 'scripts', 'bench', f
 
 const countItems = async (client: DynamoDBClient, tableName: string): Promise<number> => {
   let count = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: startKey }));
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of scanPages(client, { TableName: tableName, Select: 'COUNT', ConsistentRead: true })) count += page.Count ?? 0;
   return count;
 };
 

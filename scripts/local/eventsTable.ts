@@ -6,8 +6,8 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
   type AttributeValue,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { scanPages } from '../../lib/dynamo/scanPages.js';
 
 /**
  * The events table as serverless.yml declares it (the template test checks they agree). The stream only
@@ -58,11 +58,6 @@ export const ensureEventsTable = async (client: DynamoDBClient, tableName: strin
 /** Every item of the table, page after page, read consistently (for checks after a run, not for production). */
 export const scanAllItems = async (client: DynamoDBClient, tableName: string): Promise<Record<string, AttributeValue>[]> => {
   const items: Record<string, AttributeValue>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  for await (const page of scanPages(client, { TableName: tableName, ConsistentRead: true })) items.push(...(page.Items ?? []));
   return items;
 };

@@ -1,4 +1,5 @@
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { scanPages } from '../../lib/dynamo/scanPages.js';
 
 /**
  * The groups whose state item does not count as many events as the table holds for them (or that have events
@@ -7,16 +8,12 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 export const staleGroupIds = async (client: DynamoDBClient, tableName: string): Promise<string[]> => {
   const recorded = new Map<string, number>();
   const counted = new Map<string, number>();
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        ProjectionExpression: '#sk, #groupId, #eventCount',
-        ExpressionAttributeNames: { '#sk': 'sk', '#groupId': 'groupId', '#eventCount': 'eventCount' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = scanPages(client, {
+    TableName: tableName,
+    ProjectionExpression: '#sk, #groupId, #eventCount',
+    ExpressionAttributeNames: { '#sk': 'sk', '#groupId': 'groupId', '#eventCount': 'eventCount' },
+  });
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const groupId = item.groupId?.S;
       const sortKey = item.sk?.S ?? '';
@@ -24,7 +21,6 @@ export const staleGroupIds = async (client: DynamoDBClient, tableName: string): 
       if (sortKey.startsWith('EVENT#')) recorded.set(groupId, (recorded.get(groupId) ?? 0) + 1);
       if (sortKey === 'STATE') counted.set(groupId, Number(item.eventCount?.N ?? -1));
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
   return [...recorded].filter(([groupId, events]) => counted.get(groupId) !== events).map(([groupId]) => groupId);
 };

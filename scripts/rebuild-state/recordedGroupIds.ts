@@ -1,4 +1,5 @@
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { scanPages } from '../../lib/dynamo/scanPages.js';
 
 /**
  * Every group with an event or a state item in the table, in first-seen order: a paged Scan of the keys and
@@ -6,22 +7,13 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
  */
 export const recordedGroupIds = async (client: DynamoDBClient, tableName: string): Promise<string[]> => {
   const groupIds = new Set<string>();
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        ProjectionExpression: '#sk, #groupId',
-        ExpressionAttributeNames: { '#sk': 'sk', '#groupId': 'groupId' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = scanPages(client, { TableName: tableName, ProjectionExpression: '#sk, #groupId', ExpressionAttributeNames: { '#sk': 'sk', '#groupId': 'groupId' } });
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const sortKey = item.sk?.S ?? '';
       const groupId = item.groupId?.S;
       if (groupId !== undefined && (sortKey.startsWith('EVENT#') || sortKey === 'STATE')) groupIds.add(groupId);
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
   return [...groupIds];
 };
