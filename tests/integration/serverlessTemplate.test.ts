@@ -330,22 +330,35 @@ describe('the packaged template (stage prod)', () => {
   });
 });
 
+/** webhook.cjs out of the prod zip, required by a fresh Node as Lambda does, with only `environment`: its answer and log. */
+const invokePackagedWebhook = async (environment: Record<string, string>, event: unknown) => {
+  const bundlePath = join(prodOutputDir, 'webhook.cjs');
+  writeFileSync(bundlePath, readZipEntry(readFileSync(join(prodOutputDir, 'webhook.zip')), 'functions/webhook.cjs'));
+  const invokeOnce =
+    'require(process.argv[1]).handler(JSON.parse(process.argv[2]), { awsRequestId: "t", getRemainingTimeInMillis: () => 3000 })' +
+    '.then((response) => require("node:fs").writeSync(3, JSON.stringify(response)))';
+  const child = spawn(process.execPath, ['-e', invokeOnce, bundlePath, JSON.stringify(event)], {
+    env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  let log = '';
+  let answer = '';
+  child.stdout?.on('data', (chunk: Buffer) => void (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => void (log += chunk.toString()));
+  child.stdio[3]?.on('data', (chunk: Buffer) => void (answer += chunk.toString()));
+  await new Promise((resolve) => child.once('close', resolve));
+  const response = JSON.parse(answer) as { statusCode: number; body: string };
+  return { statusCode: response.statusCode, errorCode: (JSON.parse(response.body) as { ErrorCode: number }).ErrorCode, log };
+};
+
 describe('the packaged webhook, run with the template\'s own settings', () => {
-  /** Loads webhook.cjs out of the prod zip in a fresh Node, as Lambda would, and answers one event. */
+  /** The packaged webhook with local credentials and a silent log: only its answer. */
   const runPackagedWebhook = async (environment: Record<string, string>, event: unknown) => {
-    const bundlePath = join(prodOutputDir, 'webhook.cjs');
-    writeFileSync(bundlePath, readZipEntry(readFileSync(join(prodOutputDir, 'webhook.zip')), 'functions/webhook.cjs'));
-    const invokeOnce =
-      'require(process.argv[1]).handler(JSON.parse(process.argv[2]), { awsRequestId: "t", getRemainingTimeInMillis: () => 3000 })' +
-      '.then((response) => process.stdout.write(JSON.stringify(response)))';
-    const child = spawn(process.execPath, ['-e', invokeOnce, bundlePath, JSON.stringify(event)], {
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...environment, LOG_LEVEL: 'SILENT' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    await new Promise((resolve) => child.once('close', resolve));
-    const response = JSON.parse(output) as { statusCode: number; body: string };
-    return { statusCode: response.statusCode, errorCode: (JSON.parse(response.body) as { ErrorCode: number }).ErrorCode };
+    const { statusCode, errorCode } = await invokePackagedWebhook(
+      { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...environment, LOG_LEVEL: 'SILENT' },
+      event,
+    );
+    return { statusCode, errorCode };
   };
   const templateEnvironment = () => prod.Resources.WebhookLambdaFunction?.Properties.Environment.Variables as Record<string, string>;
   const prodEvent = (query: Record<string, string> = {}) => tencentEvent({ query: { SdkAppid: '1400123456', ...query } });
@@ -405,27 +418,6 @@ describe('the packaged webhook\'s AWS credentials: the environment Lambda provid
     AWS_ACCESS_KEY_ID: LAMBDA_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LAMBDA_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: LAMBDA_CREDENTIALS.sessionToken,
-  };
-
-  /** webhook.cjs out of the prod zip, required by a fresh Node as Lambda does, with only `environment`: its answer and log. */
-  const invokePackagedWebhook = async (environment: Record<string, string>, event: unknown) => {
-    const bundlePath = join(prodOutputDir, 'webhook-credentials.cjs');
-    writeFileSync(bundlePath, readZipEntry(readFileSync(join(prodOutputDir, 'webhook.zip')), 'functions/webhook.cjs'));
-    const invokeOnce =
-      'require(process.argv[1]).handler(JSON.parse(process.argv[2]), { awsRequestId: "t", getRemainingTimeInMillis: () => 3000 })' +
-      '.then((response) => require("node:fs").writeSync(3, JSON.stringify(response)))';
-    const child = spawn(process.execPath, ['-e', invokeOnce, bundlePath, JSON.stringify(event)], {
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...environment },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
-    let log = '';
-    let answer = '';
-    child.stdout?.on('data', (chunk: Buffer) => void (log += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => void (log += chunk.toString()));
-    child.stdio[3]?.on('data', (chunk: Buffer) => void (answer += chunk.toString()));
-    await new Promise((resolve) => child.once('close', resolve));
-    const response = JSON.parse(answer) as { statusCode: number; body: string };
-    return { statusCode: response.statusCode, errorCode: (JSON.parse(response.body) as { ErrorCode: number }).ErrorCode, log };
   };
 
   const withAws = async (run: (aws: SignatureCheckingAws, environment: Record<string, string>) => Promise<void>) => {
