@@ -2,8 +2,8 @@ import { readWebhookConfig } from '../lib/config.js';
 import { createDynamoClient } from '../lib/dynamo/client.js';
 import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
 import { inlineStateUpdatesFor } from '../lib/groupState/inlineUpdates.js';
-import { dynamoPendingReplayChunks } from '../lib/replay/pendingReplayChunks.js';
-import { createRedriveHandler } from '../lib/replay/redriveHandler.js';
+import { dynamoPendingReplayChunks } from '../lib/redrive/pendingReplayChunks.js';
+import { createRedriveHandler } from '../lib/redrive/redriveHandler.js';
 
 const config = readWebhookConfig();
 const client = createDynamoClient();
@@ -11,7 +11,10 @@ const client = createDynamoClient();
 /** Not on Tencent's clock: DynamoDB gets as long as the retries need. */
 const REDRIVE_DEADLINE_MS = 10_000;
 
-/** The webhook's failure lines, by CloudWatch Logs subscription: records each logged delivery (README, "When DynamoDB fails"). */
+/**
+ * The webhook's failure lines, by CloudWatch Logs subscription: records each logged delivery (README, "When DynamoDB
+ * fails").
+ */
 export const handler = createRedriveHandler({
   config,
   store: dynamoEventStore({

@@ -68,7 +68,9 @@ const readMaxClockSkew = (value: string | undefined): { seconds: number; problem
 export interface CallbackTokenSettings {
   /** CALLBACK_TOKEN_PARAMETER: name of the SSM SecureString holding the token (deployed stages). */
   callbackTokenParameter: string | undefined;
-  /** ALLOW_UNSIGNED_CALLBACKS: `true` accepts callbacks without any token source; unset behaves as `true` (local tools). */
+  /**
+   * ALLOW_UNSIGNED_CALLBACKS: `true` accepts callbacks without any token source; unset behaves as `true` (local tools).
+   */
   allowUnsignedCallbacks: boolean;
   problem?: string | undefined;
 }
@@ -91,17 +93,22 @@ export const readCallbackTokenSettings = (env: NodeJS.ProcessEnv): CallbackToken
   if (!settings.allowUnsignedCallbacks && callbackTokenParameter === undefined && !plaintextToken) {
     return {
       ...settings,
-      problem: 'no callback token source: set CALLBACK_TOKEN_PARAMETER, or ALLOW_UNSIGNED_CALLBACKS=true to accept unsigned callbacks',
+      problem:
+        'no callback token source: set CALLBACK_TOKEN_PARAMETER, or ALLOW_UNSIGNED_CALLBACKS=true to accept ' +
+        'unsigned callbacks',
     };
   }
   return settings;
 };
 
 /** TABLE_NAME, the one setting every function reads. */
-export const readTableName = (env: NodeJS.ProcessEnv = process.env): string => env.TABLE_NAME?.trim() || LOCAL_TABLE_NAME;
+export const readTableName = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.TABLE_NAME?.trim() || LOCAL_TABLE_NAME;
 
 export const readGroupStateUpdates = (env: NodeJS.ProcessEnv = process.env): GroupStateUpdatesName =>
-  env.GROUP_STATE_UPDATES?.trim().toLowerCase() === GroupStateUpdates.Inline ? GroupStateUpdates.Inline : GroupStateUpdates.Stream;
+  env.GROUP_STATE_UPDATES?.trim().toLowerCase() === GroupStateUpdates.Inline
+    ? GroupStateUpdates.Inline
+    : GroupStateUpdates.Stream;
 
 export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): WebhookConfig => {
   const skew = readMaxClockSkew(env.CALLBACK_MAX_SKEW_SECONDS);
@@ -113,7 +120,9 @@ export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): Webhook
     maxClockSkewSeconds: skew.seconds,
     tableName: readTableName(env),
     retentionDays: positiveNumber(env.EVENT_RETENTION_DAYS),
-    ...(tokenSettings.callbackTokenParameter === undefined ? {} : { callbackTokenParameter: tokenSettings.callbackTokenParameter }),
+    ...(tokenSettings.callbackTokenParameter === undefined
+      ? {}
+      : { callbackTokenParameter: tokenSettings.callbackTokenParameter }),
     ...(tokenSettings.allowUnsignedCallbacks ? {} : { allowUnsignedCallbacks: false }),
     problem: skew.problem ?? tokenSettings.problem,
   };

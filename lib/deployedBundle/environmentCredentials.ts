@@ -8,7 +8,10 @@
 /** Without these the function must not guess: every AWS call fails, naming what is missing. */
 export class EnvironmentCredentialsMissingError extends Error {
   public constructor(missing: readonly string[]) {
-    super(`no AWS credentials: ${missing.join(' and ')} not set (the deployed bundle reads only the environment Lambda provides)`);
+    super(
+      `no AWS credentials: ${missing.join(' and ')} not set (the deployed bundle reads only the environment ` +
+        `Lambda provides)`,
+    );
     this.name = 'EnvironmentCredentialsMissingError';
   }
 }
@@ -20,9 +23,16 @@ export interface EnvironmentCredentials {
 }
 
 export const readEnvironmentCredentials = (env: NodeJS.ProcessEnv = process.env): EnvironmentCredentials => {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
-  if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-  throw new EnvironmentCredentialsMissingError(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]));
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = env;
+  if (accessKeyId && secretAccessKey)
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  throw new EnvironmentCredentialsMissingError(
+    ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((name) => !env[name]),
+  );
 };
 
 /**

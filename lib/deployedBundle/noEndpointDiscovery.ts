@@ -13,4 +13,5 @@ export const NODE_ENDPOINT_DISCOVERY_CONFIG_OPTIONS = {
 };
 
 /** The client's config, unchanged: no endpoint cache, discovery never enabled. */
-export const resolveEndpointDiscoveryConfig = <Config extends object>(input: Config, _options?: unknown): Config => input;
+export const resolveEndpointDiscoveryConfig = <Config extends object>(input: Config, _options?: unknown): Config =>
+  input;

@@ -41,8 +41,10 @@ export const plainObject = (values: ItemImage | Record<string, unknown>): { [key
   Object.fromEntries(Object.entries(values).map(([key, value]) => [key, plainValue(value)]));
 
 /** Readers of one decoded attribute: the value when it has the expected type, else undefined. */
-export const textOf = (value: PlainValue | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
-export const numberOf = (value: PlainValue | undefined): number | undefined => (typeof value === 'number' ? value : undefined);
+export const textOf = (value: PlainValue | undefined): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+export const numberOf = (value: PlainValue | undefined): number | undefined =>
+  typeof value === 'number' ? value : undefined;
 export const listOf = (value: PlainValue | undefined): PlainValue[] => (Array.isArray(value) ? value : []);
 export const objectOf = (value: PlainValue | undefined): { [key: string]: PlainValue } =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};

@@ -30,13 +30,18 @@ const localStoreDeadlineMs = (env: NodeJS.ProcessEnv): number | undefined => {
 
 /**
  * DYNAMO_DEADLINE_MS, except under the local tools when LOCAL_STORE_DEADLINE_MS says otherwise, for each attempt
- * too: `npm start` sets a longer one (scripts/start.ts says why). Never in AWS.
+ * too: `npm start` sets a longer one (scripts/stack/start.ts says why). Never in AWS.
  */
-export const storeDeadlineMs = (env: NodeJS.ProcessEnv = process.env): number => localStoreDeadlineMs(env) ?? DYNAMO_DEADLINE_MS;
+export const storeDeadlineMs = (env: NodeJS.ProcessEnv = process.env): number =>
+  localStoreDeadlineMs(env) ?? DYNAMO_DEADLINE_MS;
 
-const boundedTransport = (
-  { connectionMs, requestMs }: { connectionMs: number; requestMs: number } = DynamoTimeouts,
-): Pick<DynamoDBClientConfig, 'requestHandler' | 'retryStrategy' | 'cacheMiddleware'> => ({
+const boundedTransport = ({
+  connectionMs,
+  requestMs,
+}: {
+  connectionMs: number;
+  requestMs: number;
+} = DynamoTimeouts): Pick<DynamoDBClientConfig, 'requestHandler' | 'retryStrategy' | 'cacheMiddleware'> => ({
   requestHandler: {
     connectionTimeout: connectionMs,
     requestTimeout: requestMs,
@@ -70,7 +75,9 @@ export const createDynamoClient = (env: NodeJS.ProcessEnv = process.env): Dynamo
   const localDeadlineMs = localStoreDeadlineMs(env);
   return withoutRequestLogging(
     new DynamoDBClient({
-      ...boundedTransport(localDeadlineMs === undefined ? DynamoTimeouts : { connectionMs: localDeadlineMs, requestMs: localDeadlineMs }),
+      ...boundedTransport(
+        localDeadlineMs === undefined ? DynamoTimeouts : { connectionMs: localDeadlineMs, requestMs: localDeadlineMs },
+      ),
       endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://localhost:${env.DYNAMODB_PORT ?? DEFAULT_LOCAL_DYNAMODB_PORT}`,
       region: env.AWS_REGION ?? 'local',
       ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),

@@ -1,7 +1,16 @@
-import { type AttributeValue, type DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { StoreError } from './errors.js';
 
-/** Every item a Query matches, page after page (DynamoDB answers at most 1 MB a page); a failure is a StoreError naming `what`. */
+/**
+ * Every item a Query matches, page after page (DynamoDB answers at most 1 MB a page); a failure is a StoreError naming
+ * `what`.
+ */
 export const queryAllItems = async (
   client: DynamoDBClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
@@ -10,9 +19,11 @@ export const queryAllItems = async (
   const items: Record<string, AttributeValue>[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    let page;
+    let page: QueryCommandOutput;
     try {
-      page = await client.send(new QueryCommand({ ...input, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
+      page = await client.send(
+        new QueryCommand({ ...input, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
+      );
     } catch (error) {
       throw new StoreError(`DynamoDB Query of ${what} failed`, { cause: error });
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { bodyPartSortKey } from './keys.js';
-import { ITEM_SIZE_LIMIT_BYTES, itemSizeBytes } from './itemSize.js';
+import { ITEM_SIZE_LIMIT_BYTES, itemSizeBytes } from '../dynamo/itemSize.js';
+import { bodyPartSortKey } from '../dynamo/tableKeys.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -33,7 +33,10 @@ const fits = (item: Item): boolean => itemSizeBytes(item) <= EVENT_ITEM_BUDGET_B
 const fitted = (item: Item): Item => {
   for (let count = 0; count <= BULKY_TYPED_FIELDS.length; count += 1) {
     const omitted = BULKY_TYPED_FIELDS.slice(0, count).filter((name) => name in item);
-    const candidate = omitted.length === 0 ? item : { ...withoutFields(item, omitted), typedFieldsOmitted: { L: omitted.map((name) => ({ S: name })) } };
+    const candidate =
+      omitted.length === 0
+        ? item
+        : { ...withoutFields(item, omitted), typedFieldsOmitted: { L: omitted.map((name) => ({ S: name })) } };
     if (fits(candidate) || count === BULKY_TYPED_FIELDS.length) return candidate;
   }
   return item;
@@ -71,6 +74,10 @@ export const layOutEventItem = (textItem: Item, receivedBytes?: Uint8Array): Eve
   if (fits(inline)) return { item: inline, parts: [] };
 
   const digest = createHash('sha256').update(compressed).digest('hex').slice(0, 32);
-  const item = fitted({ ...withoutBody, bodyParts: { N: String(Math.ceil(compressed.byteLength / BODY_PART_BYTES)) }, bodyPartsDigest: { S: digest } });
+  const item = fitted({
+    ...withoutBody,
+    bodyParts: { N: String(Math.ceil(compressed.byteLength / BODY_PART_BYTES)) },
+    bodyPartsDigest: { S: digest },
+  });
   return { item, parts: partsOf(compressed, item, digest) };
 };

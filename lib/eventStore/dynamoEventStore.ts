@@ -1,18 +1,25 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DYNAMO_DEADLINE_MS } from '../dynamo/client.js';
 import { DeadlineExceededError, withDeadline } from '../dynamo/deadline.js';
-import { StoreError, isConditionFailure } from '../dynamo/errors.js';
+import { isConditionFailure, StoreError } from '../dynamo/errors.js';
+import { groupPartitionKey, untimedDeliverySortKey } from '../dynamo/tableKeys.js';
+import type { ValidatedGroupEvent } from '../tencent/delivery.js';
 import { layOutEventItem } from './bodyLayout.js';
 import { EventTimeSource, eventItem } from './eventItem.js';
-import { groupPartitionKey, untimedDeliverySortKey } from './keys.js';
-import { type EventStore, RecordResult, type RecordResultName, type ValidatedGroupEvent } from './types.js';
+import { type EventStore, RecordResult, type RecordResultName } from './types.js';
 
 export interface DynamoEventStoreOptions {
   client: DynamoDBClient;
   tableName: string;
-  /** When set, items get `expiresAt` (epoch seconds) this many days after receipt, for the table's TTL. Default: kept forever. */
+  /**
+   * When set, items get `expiresAt` (epoch seconds) this many days after receipt, for the table's TTL. Default: kept
+   * forever.
+   */
   retentionDays?: number | undefined;
-  /** All writes for one event finish within this many ms or the event fails with StoreError. Default: DYNAMO_DEADLINE_MS. */
+  /**
+   * All writes for one event finish within this many ms or the event fails with StoreError. Default:
+   * DYNAMO_DEADLINE_MS.
+   */
   deadlineMs?: number;
   /**
    * Called with each event item once it is stored, and for a duplicate too (an earlier attempt's write may have
@@ -22,7 +29,8 @@ export interface DynamoEventStoreOptions {
 }
 
 /**
- * One conditional PutItem per event (after the part items of a body too large for one item, if any): `attribute_not_exists(pk)` on a sort key that includes the delivery's
+ * One conditional PutItem per event (after the part items of a body too large for one item, if any):
+ * `attribute_not_exists(pk)` on a sort key that includes the delivery's
  * digest, so a repeated delivery (even concurrent) fails the condition and counts as a duplicate.
  * No transactions: dynalite, the local DynamoDB, has none.
  */
@@ -93,7 +101,10 @@ export const dynamoEventStore = ({
       event.eventTime === undefined
         ? [await claimedReceiveTime(event), EventTimeSource.Received]
         : [event.eventTime, EventTimeSource.Tencent];
-    const { item, parts } = layOutEventItem(eventItem(event, eventTime, source, expiresAt(event.receivedAt)), event.rawBodyBytes);
+    const { item, parts } = layOutEventItem(
+      eventItem(event, eventTime, source, expiresAt(event.receivedAt)),
+      event.rawBodyBytes,
+    );
     // Parts first, the event item last: until its conditional put succeeds nothing reads the parts, and a retry
     // writes the same parts again (same keys, same bytes), so a crash in between is completed by the retry.
     await Promise.all(parts.map(putPart));

@@ -1,13 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { toAttributeMap } from '../dynamo/attributeValue.js';
-import { eventSortKey, groupPartitionKey } from './keys.js';
-import type { ValidatedGroupEvent } from './types.js';
+import { eventSortKey, groupPartitionKey } from '../dynamo/tableKeys.js';
+import type { ValidatedGroupEvent } from '../tencent/delivery.js';
 
 /** Where an item's eventTime came from: Tencent's EventTime, or our receive time when the request had none. */
 export const EventTimeSource = { Tencent: 'tencent', Received: 'received' } as const;
 export type EventTimeSourceName = (typeof EventTimeSource)[keyof typeof EventTimeSource];
 
-const stringOrNull = (value: string | undefined): AttributeValue => (value === undefined ? { NULL: true } : { S: value });
+const stringOrNull = (value: string | undefined): AttributeValue =>
+  value === undefined ? { NULL: true } : { S: value };
 
 /**
  * The DynamoDB item for one event, its body as text; lib/eventStore/bodyLayout.ts stores a large body otherwise.

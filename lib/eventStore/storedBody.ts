@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StoreError } from '../dynamo/errors.js';
 import { queryAllItems } from '../dynamo/queryAllItems.js';
-import { bodyPartsPrefix } from './keys.js';
+import { bodyPartsPrefix } from '../dynamo/tableKeys.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -26,7 +26,9 @@ const compressedFromParts = async (item: Item, readParts: BodyPartsReader): Prom
   const compressed = Buffer.concat(chunks);
   const actual = createHash('sha256').update(compressed).digest('hex').slice(0, 32);
   if (chunks.length !== Number(item.bodyParts?.N) || actual !== digest) {
-    throw new StoreError(`the body parts of ${item.sk?.S ?? 'an event'} are incomplete (${chunks.length} of ${item.bodyParts?.N})`);
+    throw new StoreError(
+      `the body parts of ${item.sk?.S ?? 'an event'} are incomplete (${chunks.length} of ${item.bodyParts?.N})`,
+    );
   }
   return compressed;
 };

@@ -2,10 +2,13 @@ import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GroupStateUpdates, readGroupStateUpdates } from '../config.js';
 import type { EventStore } from '../eventStore/types.js';
 import { describeError, writeLog } from '../log.js';
-import { GroupStateConflictError, type GroupStateStore, dynamoGroupStateStore } from './dynamoGroupStateStore.js';
-import { stateMergeInputFromItem } from './mergeInput.js';
+import { stateMergeInputFromItem } from './fold.js';
+import { dynamoGroupStateStore, GroupStateConflictError, type GroupStateStore } from './store.js';
 
-/** When an inline update failed, the group is replayed again this many ms later, then again, … (about a minute in all). */
+/**
+ * When an inline update failed, the group is replayed again this many ms later, then again, …
+ * (about a minute in all).
+ */
 export const INLINE_REPAIR_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000];
 
 /**
@@ -19,7 +22,11 @@ export const INLINE_UPDATE_WAIT_MS = 1_500;
 const repairLater = (store: GroupStateStore, groupId: string, delays: readonly number[]): void => {
   const [delay, ...later] = delays;
   if (delay === undefined) {
-    writeLog('ERROR', 'groupState', { outcome: 'unrepaired', groupId, repair: `npm run rebuild-state -- '${groupId}'` });
+    writeLog('ERROR', 'groupState', {
+      outcome: 'unrepaired',
+      groupId,
+      repair: `npm run rebuild-state -- '${groupId}'`,
+    });
     return;
   }
   setTimeout(() => {
@@ -59,13 +66,12 @@ const oneAfterAnother = <T>(groupId: string, update: () => Promise<T>): Promise<
  * background a few seconds later, so its state still converges without an operator. The answer waits for the
  * update at most `waitMs` (the function: INLINE_UPDATE_WAIT_MS; default: until it is done).
  */
-export const applyRecordedItemInline =
-  (
-    store: GroupStateStore,
-    repairDelaysMs: readonly number[] = INLINE_REPAIR_DELAYS_MS,
-    waitMs = Number.POSITIVE_INFINITY,
-    { deferContended = false }: { deferContended?: boolean } = {},
-  ) =>
+export const applyRecordedItemInline = (
+  store: GroupStateStore,
+  repairDelaysMs: readonly number[] = INLINE_REPAIR_DELAYS_MS,
+  waitMs = Number.POSITIVE_INFINITY,
+  { deferContended = false }: { deferContended?: boolean } = {},
+) =>
   async function applyRecordedItem(item: Record<string, AttributeValue>): Promise<void> {
     const event = stateMergeInputFromItem(item);
     if (event === undefined) return;
@@ -76,7 +82,12 @@ export const applyRecordedItemInline =
           writeLog('INFO', 'groupState', { outcome: 'deferred', groupId: event.groupId, sortKey: event.sortKey });
           return;
         }
-        writeLog('ERROR', 'groupState', { outcome: 'failed', groupId: event.groupId, sortKey: event.sortKey, detail: describeError(error) });
+        writeLog('ERROR', 'groupState', {
+          outcome: 'failed',
+          groupId: event.groupId,
+          sortKey: event.sortKey,
+          detail: describeError(error),
+        });
         repairLater(store, event.groupId, repairDelaysMs);
       },
     );
@@ -99,7 +110,11 @@ export const UNCERTAIN_WRITE_REPLAYS_MS: readonly number[] = [2_000, 10_000];
 /** Replays already scheduled in this process, by group and delay: a burst of failures for one group shares them. */
 const scheduledReplays = new Set<string>();
 
-const replayAfterUncertainWrite = (store: GroupStateStore, groupId: string, repairDelaysMs: readonly number[]): void => {
+const replayAfterUncertainWrite = (
+  store: GroupStateStore,
+  groupId: string,
+  repairDelaysMs: readonly number[],
+): void => {
   for (const delay of UNCERTAIN_WRITE_REPLAYS_MS) {
     const key = `${delay}:${groupId}`;
     if (scheduledReplays.has(key)) continue;
@@ -111,7 +126,9 @@ const replayAfterUncertainWrite = (store: GroupStateStore, groupId: string, repa
   }
 };
 
-/** The event store with GROUP_STATE_UPDATES=inline: `onRecorded` updates the state, a failed recording replays it later. */
+/**
+ * The event store with GROUP_STATE_UPDATES=inline: `onRecorded` updates the state, a failed recording replays it later.
+ */
 export interface InlineStateUpdates {
   onRecorded: (item: Record<string, AttributeValue>) => Promise<void>;
   /** The event store, unchanged, except that a recording that failed (it may have landed) replays its group later. */
@@ -141,8 +158,9 @@ export const inlineStateUpdates = (
 
 /**
  * Within one process a group's updates already queue (oneAfterAnother); another process writing the same state
- * (`npm run replay`, the sweeper) can still win the race. The function's inline update then tries twice and leaves
- * a still-contended group to `npm start`'s sweeper (scripts/local/stateSweeper.ts), which replays it within seconds.
+ * (`npm run replay`, the sweeper) can still win the race. The function's inline update then tries twice and
+ * leaves a still-contended group to `npm start`'s sweeper (scripts/stack/stream/stateSweeper.ts), which replays it
+ * within seconds.
  */
 export const INLINE_FUNCTION_ATTEMPTS = 2;
 
@@ -154,7 +172,12 @@ export const inlineStateUpdatesFor = (
 ): InlineStateUpdates | undefined =>
   readGroupStateUpdates(env) === GroupStateUpdates.Inline
     ? inlineStateUpdates(
-        dynamoGroupStateStore({ client, tableName, maxAttempts: INLINE_FUNCTION_ATTEMPTS, replayAfterLostRaces: INLINE_FUNCTION_ATTEMPTS }),
+        dynamoGroupStateStore({
+          client,
+          tableName,
+          maxAttempts: INLINE_FUNCTION_ATTEMPTS,
+          replayAfterLostRaces: INLINE_FUNCTION_ATTEMPTS,
+        }),
         { waitMs, deferContended: true },
       )
     : undefined;

@@ -1,10 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type PlainValue, listOf, numberOf, objectOf, plainObject, textOf } from '../dynamo/attributeValue.js';
-import { canonicalJson } from '../eventStore/deliveryId.js';
-import { groupPartitionKey, groupStateSortKey } from '../eventStore/keys.js';
-import { itemSizeBytes } from './itemSize.js';
-import type { AttributeChange, GroupState } from './merge.js';
-import { MERGE_VERSION } from './mergeVersion.js';
+import { listOf, numberOf, objectOf, type PlainValue, plainObject, textOf } from '../dynamo/attributeValue.js';
+import { itemSizeBytes } from '../dynamo/itemSize.js';
+import { groupPartitionKey, groupStateSortKey } from '../dynamo/tableKeys.js';
+import { canonicalJson } from '../tencent/deliveryId.js';
+import type { AttributeChange, GroupState } from './fold.js';
+import { MERGE_VERSION } from './fold.js';
 
 /**
  * The state item as stored (README, "Group state"): the public fields as top-level attributes, so a stream
@@ -31,13 +31,16 @@ const stringMap = (values: Record<string, string>): AttributeValue => ({
  * Attribute keys are Tencent's users' strings: stored as `{key, value}` list entries (as the event item's
  * `groupAttr`), never as map keys, which the AWS SDK cannot round-trip for a key such as `__proto__`.
  */
-const keyValueEntry = ([key, value]: [string, string]): AttributeValue => ({ M: { key: { S: key }, value: { S: value } } });
+const keyValueEntry = ([key, value]: [string, string]): AttributeValue => ({
+  M: { key: { S: key }, value: { S: value } },
+});
 
 /** The value of a live change is the visible attribute's: stored once, under `attributes`. */
 const changeValue = (key: string, change: AttributeChange): AttributeValue => ({
-  M: change.value === undefined
-    ? { key: { S: key }, changedBy: { S: change.changedBy }, deleted: { BOOL: true } }
-    : { key: { S: key }, changedBy: { S: change.changedBy } },
+  M:
+    change.value === undefined
+      ? { key: { S: key }, changedBy: { S: change.changedBy }, deleted: { BOOL: true } }
+      : { key: { S: key }, changedBy: { S: change.changedBy } },
 });
 
 export const groupStateKey = (groupId: string): Record<string, AttributeValue> => ({
@@ -64,7 +67,9 @@ const publicFields = (state: GroupState, version: number, updatedAt: number): St
 
 const bookkeeping = (state: GroupState): StateItem => ({
   fieldsChangedBy: stringMap(state.bookkeeping.fieldsChangedBy as Record<string, string>),
-  attributeChanges: { L: Object.entries(state.bookkeeping.attributeChanges).map(([key, change]) => changeValue(key, change)) },
+  attributeChanges: {
+    L: Object.entries(state.bookkeeping.attributeChanges).map(([key, change]) => changeValue(key, change)),
+  },
   attributesResetBy: stringOrNull(state.bookkeeping.attributesResetBy),
   latestEventKeys: { L: state.bookkeeping.latestEventKeys.map((sortKey) => ({ S: sortKey })) },
 });
@@ -82,7 +87,12 @@ const attributesWithin = (attributes: Record<string, string>, rest: StateItem, b
   return kept;
 };
 
-export const groupStateItem = (state: GroupState, version: number, updatedAt: number, budget = STATE_ITEM_BUDGET_BYTES): StateItem => {
+export const groupStateItem = (
+  state: GroupState,
+  version: number,
+  updatedAt: number,
+  budget = STATE_ITEM_BUDGET_BYTES,
+): StateItem => {
   const full: StateItem = {
     ...publicFields(state, version, updatedAt),
     attributes: { L: Object.entries(state.attributes).map(keyValueEntry) },
@@ -100,7 +110,9 @@ const numberOrNullOf = (value: PlainValue | undefined): number | null => numberO
 
 const textMap = (value: PlainValue | undefined): Record<string, string> =>
   Object.fromEntries(
-    Object.entries(objectOf(value)).flatMap(([key, entry]) => (typeof entry === 'string' ? [[key, entry] as const] : [])),
+    Object.entries(objectOf(value)).flatMap(([key, entry]) =>
+      typeof entry === 'string' ? [[key, entry] as const] : [],
+    ),
   );
 
 const keyValues = (value: PlainValue | undefined): Record<string, string> =>
@@ -111,17 +123,23 @@ const keyValues = (value: PlainValue | undefined): Record<string, string> =>
     }),
   );
 
-const readChanges = (value: PlainValue | undefined, attributes: Record<string, string>): Record<string, AttributeChange> =>
+const readChanges = (
+  value: PlainValue | undefined,
+  attributes: Record<string, string>,
+): Record<string, AttributeChange> =>
   Object.fromEntries(
     listOf(value).flatMap((entry) => {
       const { key, changedBy, deleted } = objectOf(entry);
       if (typeof key !== 'string' || typeof changedBy !== 'string') return [];
       const current = Object.hasOwn(attributes, key) ? attributes[key] : undefined;
-      return [[key, deleted === true || current === undefined ? { changedBy } : { changedBy, value: current }] as const];
+      return [
+        [key, deleted === true || current === undefined ? { changedBy } : { changedBy, value: current }] as const,
+      ];
     }),
   );
 
-const texts = (value: PlainValue | undefined): string[] => listOf(value).flatMap((entry) => (typeof entry === 'string' ? [entry] : []));
+const texts = (value: PlainValue | undefined): string[] =>
+  listOf(value).flatMap((entry) => (typeof entry === 'string' ? [entry] : []));
 
 /** The stored state, the version it was written with, and whether the merge may build on it. */
 export interface StoredGroupState {
@@ -169,7 +187,8 @@ export const groupStateFromItem = (item: StateItem): StoredGroupState => {
 };
 
 /** True when the merge may fold an event into this stored state; otherwise the group is replayed. */
-export const isMergeable = (stored: StoredGroupState): boolean => stored.mergeVersion === MERGE_VERSION && !stored.replayOnly;
+export const isMergeable = (stored: StoredGroupState): boolean =>
+  stored.mergeVersion === MERGE_VERSION && !stored.replayOnly;
 
 /** Whether two state items hold the same state, whoever wrote them when (`version` and `updatedAt` aside). */
 export const sameStateContent = (a: StateItem, b: StateItem): boolean => {

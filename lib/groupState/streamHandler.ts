@@ -1,10 +1,62 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ItemImage } from '../dynamo/attributeValue.js';
+import { StoreError } from '../dynamo/errors.js';
 import { describeError, writeLog } from '../log.js';
-import type { GroupStateStore } from './dynamoGroupStateStore.js';
-import { type StateMergeInput, stateMergeInputFromItem } from './mergeInput.js';
-import { isPermanentFailure } from './permanentFailure.js';
-import { recordsByGroup } from './recordsByGroup.js';
+import { type StateMergeInput, stateMergeInputFromItem } from './fold.js';
+import { GroupStateConflictError, type GroupStateStore } from './store.js';
+
+/** One group's events of a stream batch, in stream order, and where its first record sits in the batch. */
+export interface GroupRecords {
+  groupId: string;
+  events: StateMergeInput[];
+  /** Index of the group's first record in the batch: the earliest failed group is the one Lambda retries from. */
+  firstPosition: number;
+  firstSequenceNumber: string;
+}
+
+/**
+ * A stream batch's records gathered per group, groups in the order of their first record. Records that
+ * `eventOf` does not read as an event (not an event item's INSERT) are left out.
+ */
+export const recordsByGroup = (
+  records: readonly DynamoDBRecord[],
+  eventOf: (record: DynamoDBRecord) => StateMergeInput | undefined,
+): GroupRecords[] => {
+  const groups = new Map<string, GroupRecords>();
+  records.forEach((record, position) => {
+    const event = eventOf(record);
+    if (event === undefined) return;
+    const group = groups.get(event.groupId);
+    if (group !== undefined) group.events.push(event);
+    else
+      groups.set(event.groupId, {
+        groupId: event.groupId,
+        events: [event],
+        firstPosition: position,
+        firstSequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+      });
+  });
+  return [...groups.values()];
+};
+
+/** DynamoDB refusals that the same request meets again on every retry. */
+const REFUSED_REQUEST_NAMES: ReadonlySet<string> = new Set([
+  'ValidationException',
+  'SerializationException',
+  'ItemCollectionSizeLimitExceededException',
+]);
+
+/**
+ * True for a state update that no retry can make succeed: DynamoDB refused the request itself, or the code
+ * threw something that is not a storage failure (a bug meets the same record the same way). Throttling,
+ * timeouts and lost races pass with time.
+ */
+export const isPermanentFailure = (error: unknown): boolean => {
+  if (error instanceof GroupStateConflictError) return false;
+  if (!(error instanceof StoreError)) return true;
+  const cause = error.cause;
+  return cause instanceof Error && REFUSED_REQUEST_NAMES.has(cause.name);
+};
 
 export type GroupStateStreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
@@ -13,9 +65,17 @@ export const GROUPS_IN_PARALLEL = 8;
 
 /** Only new event items change a state; the event source mapping's filter already drops the rest. */
 const insertedEvent = (record: DynamoDBRecord) =>
-  record.eventName === 'INSERT' ? stateMergeInputFromItem(record.dynamodb?.NewImage as ItemImage | undefined) : undefined;
+  record.eventName === 'INSERT'
+    ? stateMergeInputFromItem(record.dynamodb?.NewImage as ItemImage | undefined)
+    : undefined;
 
-const GroupOutcome = { Applied: 'applied', Unchanged: 'unchanged', Replayed: 'replayed', Skipped: 'skipped', Retry: 'retry' } as const;
+const GroupOutcome = {
+  Applied: 'applied',
+  Unchanged: 'unchanged',
+  Replayed: 'replayed',
+  Skipped: 'skipped',
+  Retry: 'retry',
+} as const;
 type GroupOutcomeName = (typeof GroupOutcome)[keyof typeof GroupOutcome];
 
 /**
@@ -25,14 +85,24 @@ type GroupOutcomeName = (typeof GroupOutcome)[keyof typeof GroupOutcome];
  * request, a bug) is logged with the group ID and skipped, so it does not hold up its shard:
  * `npm run rebuild-state -- --stage <stage> <groupId>`.
  */
-const applyGroup = async (store: GroupStateStore, groupId: string, events: readonly StateMergeInput[], sequenceNumber: string): Promise<GroupOutcomeName> => {
+const applyGroup = async (
+  store: GroupStateStore,
+  groupId: string,
+  events: readonly StateMergeInput[],
+  sequenceNumber: string,
+): Promise<GroupOutcomeName> => {
   const where = { groupId, records: events.length, sequenceNumber };
   try {
     return (await store.applyEvents(groupId, events)) === 'applied' ? GroupOutcome.Applied : GroupOutcome.Unchanged;
   } catch (mergeError) {
     try {
       const replay = await store.rebuildGroup(groupId);
-      writeLog('WARN', 'groupState', { outcome: 'replayed', ...where, replay: replay.outcome, detail: describeError(mergeError) });
+      writeLog('WARN', 'groupState', {
+        outcome: 'replayed',
+        ...where,
+        replay: replay.outcome,
+        detail: describeError(mergeError),
+      });
       return GroupOutcome.Replayed;
     } catch (replayError) {
       const permanent = isPermanentFailure(replayError);
@@ -63,8 +133,13 @@ const eachAtMost = async <T>(items: readonly T[], limit: number, work: (item: T)
  * failed (ReportBatchItemFailures), so Lambda retries from there. Applying is idempotent, so the records
  * after it that Lambda sends again, other groups' included, are harmless duplicates.
  */
-export const createGroupStateStreamHandler =
-  ({ store, groupsInParallel = GROUPS_IN_PARALLEL }: { store: GroupStateStore; groupsInParallel?: number }): GroupStateStreamHandler =>
+export const createGroupStateStreamHandler = ({
+  store,
+  groupsInParallel = GROUPS_IN_PARALLEL,
+}: {
+  store: GroupStateStore;
+  groupsInParallel?: number;
+}): GroupStateStreamHandler =>
   async function handleGroupStateStream(event) {
     const groups = recordsByGroup(event.Records, insertedEvent);
     const tally = new Map<GroupOutcomeName, number>();
@@ -76,6 +151,11 @@ export const createGroupStateStreamHandler =
         earliestRetry = { position: firstPosition, itemIdentifier: firstSequenceNumber };
       }
     });
-    writeLog('INFO', 'groupState', { outcome: 'batch', records: event.Records.length, groups: groups.length, ...Object.fromEntries(tally) });
+    writeLog('INFO', 'groupState', {
+      outcome: 'batch',
+      records: event.Records.length,
+      groups: groups.length,
+      ...Object.fromEntries(tally),
+    });
     return { batchItemFailures: earliestRetry === undefined ? [] : [{ itemIdentifier: earliestRetry.itemIdentifier }] };
   };

@@ -24,7 +24,8 @@ const json = (statusCode: number, body: unknown): JsonResponse => ({
 
 const toApiError = (error: unknown): GroupsApiError => {
   if (error instanceof GroupsApiError) return error;
-  if (error instanceof StoreError) return new GroupsApiError('StorageFailed', 'the store could not be read; retry later', { cause: error });
+  if (error instanceof StoreError)
+    return new GroupsApiError('StorageFailed', 'the store could not be read; retry later', { cause: error });
   return new GroupsApiError('InternalError', 'internal error', { cause: error });
 };
 
@@ -32,8 +33,7 @@ const toApiError = (error: unknown): GroupsApiError => {
  * GET /groups/{groupId} → the group's state; GET /groups/{groupId}/events → its events in EventTime order,
  * a page at a time. Every answer is JSON; an error is `{"error", "message"}` (README, "Reading groups").
  */
-export const createGroupsApiHandler =
-  ({ reader }: { reader: GroupReader }): GroupsApiHandler =>
+export const createGroupsApiHandler = ({ reader }: { reader: GroupReader }): GroupsApiHandler =>
   async function handleGroupsApi(event) {
     try {
       const groupId = groupIdParameter(event);
@@ -42,7 +42,8 @@ export const createGroupsApiHandler =
         return json(200, await reader.readEvents(groupId, { limit, cursor, command }));
       }
       const state = await reader.readState(groupId);
-      if (state === undefined) throw new GroupsApiError('GroupNotFound', `no event of group ${groupId} has been recorded`);
+      if (state === undefined)
+        throw new GroupsApiError('GroupNotFound', `no event of group ${groupId} has been recorded`);
       return json(200, state);
     } catch (caught) {
       const error = toApiError(caught);

@@ -1,10 +1,21 @@
-import { type AttributeValue, type DynamoDBClient, GetItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { type PlainValue, plainObject } from '../dynamo/attributeValue.js';
 import { StoreError } from '../dynamo/errors.js';
-import { EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../eventStore/keys.js';
-import { BODY_STORAGE_ATTRIBUTES, type BodyPartsReader, bodyTextOf, compressedBodyOf, dynamoBodyPartsReader } from '../eventStore/storedBody.js';
-import { type GroupStateView, groupStateView } from '../groupState/merge.js';
-import { groupStateFromItem, groupStateKey } from '../groupState/stateItem.js';
+import { EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../dynamo/tableKeys.js';
+import {
+  BODY_STORAGE_ATTRIBUTES,
+  type BodyPartsReader,
+  bodyTextOf,
+  compressedBodyOf,
+  dynamoBodyPartsReader,
+} from '../eventStore/storedBody.js';
+import { type GroupStateView, groupStateView } from '../groupState/fold.js';
+import { readStoredState } from '../groupState/store.js';
 import { decodeEventsCursor, encodeEventsCursor } from './cursor.js';
 
 /** A recorded event as the read API shows it. */
@@ -50,11 +61,17 @@ const LEADING_ATTRIBUTES = ['groupId', 'command', 'eventTime', 'eventTimeSource'
  * is the text as received, whole, however it is stored. An event whose text alone would break the response
  * limit (a body of escape-heavy JSON near the input limit) carries its body gzip-compressed, base64, instead.
  */
-const eventView = async (item: Record<string, AttributeValue>, readParts: BodyPartsReader, textFits: boolean): Promise<EventView> => {
+const eventView = async (
+  item: Record<string, AttributeValue>,
+  readParts: BodyPartsReader,
+  textFits: boolean,
+): Promise<EventView> => {
   const { pk: _, sk: __, expiresAt: ___, ...attributes } = item;
   const storage: readonly string[] = BODY_STORAGE_ATTRIBUTES;
   const plain = plainObject(Object.fromEntries(Object.entries(attributes).filter(([name]) => !storage.includes(name))));
-  const leading = Object.fromEntries(LEADING_ATTRIBUTES.filter((name) => name in plain).map((name) => [name, plain[name] as PlainValue]));
+  const leading = Object.fromEntries(
+    LEADING_ATTRIBUTES.filter((name) => name in plain).map((name) => [name, plain[name] as PlainValue]),
+  );
   if (textFits) return { ...leading, ...plain, body: await bodyTextOf(item, readParts) };
   const compressed = (await compressedBodyOf(item, readParts)) ?? Buffer.alloc(0);
   return { ...leading, ...plain, bodyGzipBase64: compressed.toString('base64') };
@@ -62,7 +79,13 @@ const eventView = async (item: Record<string, AttributeValue>, readParts: BodyPa
 
 const serializedBytes = (view: EventView): number => Buffer.byteLength(JSON.stringify(view), 'utf8');
 
-export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClient; tableName: string }): GroupReader => {
+export const dynamoGroupReader = ({
+  client,
+  tableName,
+}: {
+  client: DynamoDBClient;
+  tableName: string;
+}): GroupReader => {
   const readParts = dynamoBodyPartsReader(client, tableName);
 
   const send = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
@@ -75,11 +98,8 @@ export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClien
 
   return {
     async readState(groupId) {
-      const { Item } = await send('GetItem', () =>
-        client.send(new GetItemCommand({ TableName: tableName, Key: groupStateKey(groupId), ConsistentRead: true })),
-      );
-      if (Item === undefined) return undefined;
-      const stored = groupStateFromItem(Item);
+      const stored = await readStoredState(client, tableName, groupId);
+      if (stored === undefined) return undefined;
       return { ...groupStateView(stored.state), ...(stored.attributesTruncated ? { attributesTruncated: true } : {}) };
     },
 
@@ -93,7 +113,11 @@ export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClien
       let more = true;
       let responseBytes = 0;
       let fullAfter: string | undefined;
-      for (let query = 0; query < MAX_QUERIES_PER_PAGE && more && events.length < limit && fullAfter === undefined; query += 1) {
+      for (
+        let query = 0;
+        query < MAX_QUERIES_PER_PAGE && more && events.length < limit && fullAfter === undefined;
+        query += 1
+      ) {
         const input: QueryCommandInput = {
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
@@ -105,12 +129,15 @@ export const dynamoGroupReader = ({ client, tableName }: { client: DynamoDBClien
           ...(command === undefined ? {} : { FilterExpression: 'command = :command' }),
           ScanIndexForward: !newestFirst,
           Limit: limit - events.length,
-          ...(startAfter === undefined ? {} : { ExclusiveStartKey: { pk: { S: groupPartitionKey(groupId) }, sk: { S: startAfter } } }),
+          ...(startAfter === undefined
+            ? {}
+            : { ExclusiveStartKey: { pk: { S: groupPartitionKey(groupId) }, sk: { S: startAfter } } }),
         };
         const page = await send('Query', () => client.send(new QueryCommand(input)));
         for (const item of page.Items ?? []) {
           let view = await eventView(item, readParts, true);
-          if (events.length === 0 && serializedBytes(view) > EVENTS_RESPONSE_BUDGET_BYTES) view = await eventView(item, readParts, false);
+          if (events.length === 0 && serializedBytes(view) > EVENTS_RESPONSE_BUDGET_BYTES)
+            view = await eventView(item, readParts, false);
           const bytes = serializedBytes(view);
           if (events.length > 0 && responseBytes + bytes > EVENTS_RESPONSE_BUDGET_BYTES) {
             fullAfter = startAfter;

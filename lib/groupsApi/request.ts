@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { GroupCommand } from '../commands/constants.js';
-import { InputLimit } from '../webhook/constants.js';
-import { isWellFormedText } from '../eventStore/keys.js';
+import { GroupCommand } from '../tencent/commands.js';
+import { InputLimit } from '../tencent/limits.js';
+import { isWellFormedText } from '../tencent/payload.js';
 import { decodeEventsCursor } from './cursor.js';
 import { GroupsApiError } from './errors.js';
 
@@ -20,7 +20,10 @@ export const groupIdParameter = (event: Pick<APIGatewayProxyEventV2, 'pathParame
   const groupId = event.pathParameters?.groupId ?? '';
   // The webhook records no group whose ID is longer than this, or not well-formed Unicode.
   if (groupId === '' || groupId.length > InputLimit.groupIdLength || !isWellFormedText(groupId)) {
-    throw new GroupsApiError('GroupIdInvalid', `groupId must be 1 to ${InputLimit.groupIdLength} characters of well-formed Unicode`);
+    throw new GroupsApiError(
+      'GroupIdInvalid',
+      `groupId must be 1 to ${InputLimit.groupIdLength} characters of well-formed Unicode`,
+    );
   }
   return groupId;
 };
@@ -31,7 +34,10 @@ export interface EventsQuery {
   command: string | undefined;
 }
 
-/** `limit` (1–100, default 50), `cursor` (from the previous page's `nextCursor`), `command` (a recorded CallbackCommand). */
+/**
+ * `limit` (1–100, default 50), `cursor` (from the previous page's `nextCursor`), `command` (a recorded
+ * CallbackCommand).
+ */
 export const eventsQuery = (event: Pick<APIGatewayProxyEventV2, 'queryStringParameters'>): EventsQuery => {
   const { limit, cursor, command } = event.queryStringParameters ?? {};
   let pageSize = DEFAULT_EVENTS_LIMIT;

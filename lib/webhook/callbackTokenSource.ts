@@ -2,7 +2,14 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { WebhookConfig } from '../config.js';
 import { writeLog } from '../log.js';
-import { CallbackTokenUnavailableError } from './errors.js';
+
+/** The callback token could not be read from its source: every callback is refused until it can be. */
+export class CallbackTokenUnavailableError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CallbackTokenUnavailableError';
+  }
+}
 
 export interface CallbackTokens {
   callbackToken: string | undefined;
@@ -19,7 +26,9 @@ export const parseCallbackTokenValue = (value: string | undefined): CallbackToke
     .map((line) => line.trim())
     .filter((line) => line !== '');
   if (tokens.length === 0 || tokens.length > 2) {
-    throw new CallbackTokenUnavailableError(`the token parameter holds ${tokens.length} tokens (1 or 2 lines expected)`);
+    throw new CallbackTokenUnavailableError(
+      `the token parameter holds ${tokens.length} tokens (1 or 2 lines expected)`,
+    );
   }
   return { callbackToken: tokens[0], callbackTokenNext: tokens[1] };
 };
@@ -79,8 +88,13 @@ export const ssmCallbackTokenSource = ({
       const answer = await client.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
       return parseCallbackTokenValue(answer.Parameter?.Value);
     } catch (error) {
-      const cause = error instanceof CallbackTokenUnavailableError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
-      throw new CallbackTokenUnavailableError(`SSM parameter ${parameterName} could not be read (${cause})`, { cause: error });
+      const cause =
+        error instanceof CallbackTokenUnavailableError
+          ? error.message
+          : `${(error as Error).name}: ${(error as Error).message}`;
+      throw new CallbackTokenUnavailableError(`SSM parameter ${parameterName} could not be read (${cause})`, {
+        cause: error,
+      });
     }
   };
 
@@ -99,7 +113,9 @@ export const ssmCallbackTokenSource = ({
   };
 
   const keepCachedTokens = (error: unknown) =>
-    writeLog('WARN', 'callback token refresh failed; the cached token stays in use', { detail: (error as Error).message });
+    writeLog('WARN', 'callback token refresh failed; the cached token stays in use', {
+      detail: (error as Error).message,
+    });
 
   // Started now, at cold start; a failure is reported by the callbacks that need the token.
   refresh().catch(() => undefined);
@@ -118,9 +134,17 @@ export const ssmCallbackTokenSource = ({
  * else none (the tokens in the environment, if any, are used as they are). A function allowed to run
  * unsigned says so in its log at every cold start.
  */
-export const webhookTokenSource = (config: WebhookConfig, env: NodeJS.ProcessEnv = process.env): CallbackTokenSource | undefined => {
-  if (config.callbackTokenParameter !== undefined) return ssmCallbackTokenSource({ parameterName: config.callbackTokenParameter });
-  if (env.ALLOW_UNSIGNED_CALLBACKS === 'true' && config.callbackToken === undefined && config.callbackTokenNext === undefined) {
+export const webhookTokenSource = (
+  config: WebhookConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): CallbackTokenSource | undefined => {
+  if (config.callbackTokenParameter !== undefined)
+    return ssmCallbackTokenSource({ parameterName: config.callbackTokenParameter });
+  if (
+    env.ALLOW_UNSIGNED_CALLBACKS === 'true' &&
+    config.callbackToken === undefined &&
+    config.callbackTokenNext === undefined
+  ) {
     writeLog('WARN', 'callbacks are accepted unsigned', {
       detail: 'ALLOW_UNSIGNED_CALLBACKS=true and no callback token: anyone who knows the SdkAppid can post events',
     });

@@ -1,22 +1,23 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
-import { isJsonObject } from '../commands/payload.js';
-import { receiveWebhook, recordedCommandHandlers } from '../commands/router.js';
-import type { CommandHandlers } from '../commands/types.js';
 import type { WebhookConfig } from '../config.js';
 import type { EventStore } from '../eventStore/types.js';
+import type { CommandHandlers } from '../tencent/delivery.js';
+import type { WebhookResponse } from '../tencent/envelope.js';
+import { isJsonObject } from '../tencent/payload.js';
+import { recordedCommandHandlers } from '../tencent/recordedCommands.js';
+import { WebhookRejectedError } from '../tencent/rejection.js';
+import { resolveCommand } from '../tencent/resolveCommand.js';
 import type { CallbackTokenSource } from './callbackTokenSource.js';
-import { WebhookRejectedError } from './errors.js';
 import { acknowledgeUnrecordedCommands } from './middleware/acknowledgeUnrecordedCommands.js';
 import { answerInTencentEnvelope } from './middleware/answerInTencentEnvelope.js';
 import { readRawBody } from './middleware/readRawBody.js';
 import { refuseUnsafeBody } from './middleware/refuseUnsafeBody.js';
 import { verifyTencentCaller } from './middleware/verifyTencentCaller.js';
-import { queryOf } from './query.js';
-import { resolveCommand } from './resolveCommand.js';
-import type { WebhookResponse } from './tencentAnswer.js';
+import { receiveWebhook } from './receive.js';
 import type { ApiGatewayEvent, WebhookMiddleware, WebhookRequestEvent, WebhookRequestState } from './types.js';
+import { queryOf } from './types.js';
 
 export interface WebhookHandlerDependencies {
   config: WebhookConfig;
@@ -31,7 +32,10 @@ export interface WebhookHandlerDependencies {
 
 export type WebhookLambdaHandler = (event: ApiGatewayEvent, context: Context) => Promise<WebhookResponse>;
 
-/** `disableContentTypeCheck` (in the 6.4 middleware's code, missing from its typings): parse JSON whatever Content-Type says. */
+/**
+ * `disableContentTypeCheck` (in the 6.4 middleware's code, missing from its typings): parse JSON whatever Content-Type
+ * says.
+ */
 const jsonParserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
 
 /**

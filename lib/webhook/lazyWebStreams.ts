@@ -4,8 +4,6 @@
  * loading Node's web streams is a visible share of every cold start (scripts/bench/README.md). Here the
  * real class is looked up only when middy's streaming path asks `instanceof ReadableStream`.
  */
-export class ReadableStream {
-  public static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof globalThis.ReadableStream;
-  }
-}
+export const ReadableStream = {
+  [Symbol.hasInstance]: (value: unknown): boolean => value instanceof globalThis.ReadableStream,
+};

@@ -1,5 +1,5 @@
 import { type LogContext, type LogLevelName, writeLog } from '../log.js';
-import { type ReplayRecord, replayLogParts } from '../replay/replayRecord.js';
+import { type ReplayRecord, replayLogParts } from './replayRecord.js';
 
 /** What happened to one request; the `outcome` field of its log line (documented in the README). */
 export const WebhookOutcome = {
@@ -51,5 +51,6 @@ export const logWebhookOutcome = ({ replay, ...entry }: WebhookLogEntry, context
   }
   const { replay: logged, chunks } = replayLogParts(replay);
   writeLog(level, 'webhook', { ...entry, replay: logged }, context);
-  for (const replayChunk of chunks) writeLog(level, REPLAY_CHUNK_MESSAGE, { outcome: entry.outcome, replayChunk }, context);
+  for (const replayChunk of chunks)
+    writeLog(level, REPLAY_CHUNK_MESSAGE, { outcome: entry.outcome, replayChunk }, context);
 };

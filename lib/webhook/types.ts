@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { LogContext } from '../log.js';
-import type { WebhookQuery } from './query.js';
+import { readWebhookQuery, type WebhookQuery } from '../tencent/query.js';
 
 /** Either API Gateway payload: HTTP API (2.0) or REST API / payload 1.0. */
 export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -13,7 +13,9 @@ export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 export type WebhookRequestEvent = Omit<ApiGatewayEvent, 'body'> & {
   body?: unknown;
   rawBody?: string;
-  /** The received bytes, kept only when they are not valid UTF-8 (a base64 body): `rawBody` then reads them with U+FFFD. */
+  /**
+   * The received bytes, kept only when they are not valid UTF-8 (a base64 body): `rawBody` then reads them with U+FFFD.
+   */
   rawBodyBytes?: Uint8Array;
   receivedAt?: number;
   /** Tencent's query parameters, read once by the outermost middleware. */
@@ -40,3 +42,9 @@ export const elapsedMs = (state: WebhookRequestState, now: () => number): number
 export const logContextOf = (request: { context?: Context | undefined }): LogContext => ({
   requestId: request.context?.awsRequestId,
 });
+
+/** The query the outermost middleware read for this request (read here if it has not run, as in unit tests). */
+export const queryOf = (event: WebhookRequestEvent): WebhookQuery => {
+  event.query ??= readWebhookQuery(event);
+  return event.query;
+};

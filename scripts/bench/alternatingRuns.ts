@@ -27,8 +27,17 @@ export interface RunSettings {
 export const alternatingOrder = <Name extends string>(names: readonly Name[], index: number): readonly Name[] =>
   index % 2 === 0 ? names : [...names].reverse();
 
-const startLambdaProcess = (settings: RunSettings, contender: Contender, input: Omit<LambdaProcessInput, 'bundlePath' | 'timeoutMs' | 'signingToken'>) => {
-  const fullInput: LambdaProcessInput = { ...input, bundlePath: contender.bundlePath, timeoutMs: settings.timeoutMs, signingToken: settings.signingToken };
+const startLambdaProcess = (
+  settings: RunSettings,
+  contender: Contender,
+  input: Omit<LambdaProcessInput, 'bundlePath' | 'timeoutMs' | 'signingToken'>,
+) => {
+  const fullInput: LambdaProcessInput = {
+    ...input,
+    bundlePath: contender.bundlePath,
+    timeoutMs: settings.timeoutMs,
+    signingToken: settings.signingToken,
+  };
   const child: ChildProcess = fork(settings.lambdaProcessPath, [JSON.stringify(fullInput)], {
     env: contender.env,
     execPath: settings.nodePath,
@@ -77,7 +86,10 @@ export const measureColdStarts = async <Name extends string>(
   const starts = Object.fromEntries(names.map((name) => [name, [] as ColdStart[]])) as Record<Name, ColdStart[]>;
   for (let pair = 0; pair < pairs; pair += 1) {
     for (const name of alternatingOrder(names, pair)) {
-      const { nextReply } = startLambdaProcess(settings, contenders[name], { mode: 'cold', runId: `${settings.runPrefix}-cold-${name}-${pair}` });
+      const { nextReply } = startLambdaProcess(settings, contenders[name], {
+        mode: 'cold',
+        runId: `${settings.runPrefix}-cold-${name}-${pair}`,
+      });
       const reply = await nextReply();
       if (reply.type !== 'cold') throw new Error(`unexpected reply from a cold Lambda process: ${reply.type}`);
       starts[name].push({ loadMs: reply.loadMs, firstInvocationMs: reply.firstInvocationMs });
@@ -95,14 +107,22 @@ export interface WarmRuns {
   maxDurationMs: number;
 }
 
-/** One long-lived process per contender, as Lambda keeps one per execution environment, invoked in alternating pairs. */
+/**
+ * One long-lived process per contender, as Lambda keeps one per execution environment, invoked in alternating pairs.
+ */
 export const measureWarmInvocations = async <Name extends string>(
   settings: RunSettings,
   contenders: Readonly<Record<Name, Contender>>,
   names: readonly Name[],
   runs: WarmRuns,
 ): Promise<{ meansMs: Record<Name, number[]>; invocations: number }> => {
-  const processes = names.map((name) => [name, startLambdaProcess(settings, contenders[name], { mode: 'warm', runId: `${settings.runPrefix}-warm-${name}` })] as const);
+  const processes = names.map(
+    (name) =>
+      [
+        name,
+        startLambdaProcess(settings, contenders[name], { mode: 'warm', runId: `${settings.runPrefix}-warm-${name}` }),
+      ] as const,
+  );
   const byName = Object.fromEntries(processes) as Record<Name, ReturnType<typeof startLambdaProcess>>;
   const meansMs = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
   let invocations = 0;
@@ -127,7 +147,8 @@ export const measureWarmInvocations = async <Name extends string>(
       for (const name of alternatingOrder(names, pair)) meansMs[name].push(await invoke(name));
     }
   } finally {
-    for (const [, { child }] of processes) if (child.connected) child.send({ type: 'stop' } satisfies LambdaProcessRequest);
+    for (const [, { child }] of processes)
+      if (child.connected) child.send({ type: 'stop' } satisfies LambdaProcessRequest);
   }
   return { meansMs, invocations };
 };

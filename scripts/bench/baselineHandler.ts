@@ -1,6 +1,7 @@
 /**
  * The bench's baseline: the least a receiver can do and still record what the webhook records. It parses the
- * body and makes the one conditional PutItem the data model requires: the event's item built by lib/eventStore/eventItem.ts
+ * body and makes the one conditional PutItem the data model requires: the event's item built by
+ * lib/eventStore/eventItem.ts
  * (the body's other fields stored as sent, unchecked, where the webhook stores its typed fields), with
  * `attribute_not_exists(pk)`. Its client is the SDK's default one with the webhook's bounded timeouts and retries,
  * as the webhook built it before issue 13, and stays so: the baseline does not move when the webhook's client does.
@@ -10,9 +11,9 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { StorableValue } from '../../lib/dynamo/attributeValue.js';
 import { DynamoTimeouts } from '../../lib/dynamo/client.js';
 import { EventTimeSource, eventItem } from '../../lib/eventStore/eventItem.js';
-import type { StorableValue } from '../../lib/dynamo/attributeValue.js';
 
 const client = new DynamoDBClient({
   requestHandler: {
@@ -55,6 +56,8 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
     EventTimeSource.Tencent,
     undefined,
   );
-  await client.send(new PutItemCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  await client.send(
+    new PutItemCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: okBody };
 };

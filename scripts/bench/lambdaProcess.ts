@@ -58,7 +58,8 @@ const lambdaContext = (requestId: string, timeoutMs: number): Context => {
 const assertAccepted = (response: unknown): void => {
   const { statusCode, body } = (response ?? {}) as { statusCode?: unknown; body?: unknown };
   const envelope = typeof body === 'string' ? (JSON.parse(body) as { ActionStatus?: unknown }) : {};
-  if (statusCode !== 200 || envelope.ActionStatus !== 'OK') throw new Error(`invocation not accepted: ${statusCode} ${String(body)}`);
+  if (statusCode !== 200 || envelope.ActionStatus !== 'OK')
+    throw new Error(`invocation not accepted: ${statusCode} ${String(body)}`);
 };
 
 const reply = (message: LambdaProcessReply): Promise<void> =>
@@ -70,7 +71,11 @@ const failed = (error: unknown): LambdaProcessReply => ({
 });
 
 const run = async ({ mode, bundlePath, runId, timeoutMs, signingToken }: LambdaProcessInput): Promise<void> => {
-  const nextEvent = distinctWebhookEvents({ sdkAppId: process.env.SDK_APP_ID ?? '', callbackToken: signingToken, runId });
+  const nextEvent = distinctWebhookEvents({
+    sdkAppId: process.env.SDK_APP_ID ?? '',
+    callbackToken: signingToken,
+    runId,
+  });
   let invocations = 0;
   const nextInvocation = () => {
     invocations += 1;

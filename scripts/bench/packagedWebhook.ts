@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_EXTENSION } from '../deploy/bundleOptions.js';
-import { LOCAL_CREDENTIALS } from '../local/localDynamoClient.js';
-import { repositoryRoot, serverlessCli } from '../local/localSettings.js';
-import { readZipEntry } from '../local/zipEntry.js';
+import { LOCAL_CREDENTIALS } from '../stack/dynamo/localDynamoClient.js';
+import { repositoryRoot, serverlessCli } from '../stack/localSettings.js';
+import { readZipEntry } from '../stack/process/zipEntry.js';
 
 export interface PackagedWebhook {
   /** functions/webhook.cjs as deployed. */
@@ -22,12 +22,27 @@ export interface PackagedWebhook {
 
 interface ServerlessState {
   service: {
-    provider: { runtime: string; region: string; memorySize: number; timeout: number; environment?: Record<string, unknown> };
-    functions: Record<string, { handler: string; name: string; memorySize?: number; timeout?: number; environment?: Record<string, unknown> }>;
+    provider: {
+      runtime: string;
+      region: string;
+      memorySize: number;
+      timeout: number;
+      environment?: Record<string, unknown>;
+    };
+    functions: Record<
+      string,
+      { handler: string; name: string; memorySize?: number; timeout?: number; environment?: Record<string, unknown> }
+    >;
   };
 }
 
-export const packageWebhook = ({ outputDir, args }: { outputDir: string; args: readonly string[] }): PackagedWebhook => {
+export const packageWebhook = ({
+  outputDir,
+  args,
+}: {
+  outputDir: string;
+  args: readonly string[];
+}): PackagedWebhook => {
   const run = spawnSync(process.execPath, [serverlessCli, 'package', '--package', outputDir, ...args], {
     cwd: repositoryRoot,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -44,7 +59,8 @@ export const packageWebhook = ({ outputDir, args }: { outputDir: string; args: r
   const resolved: Record<string, string> = {};
   const unresolvedEnvironment: string[] = [];
   for (const [name, value] of Object.entries({ ...service.provider.environment, ...webhook.environment })) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') resolved[name] = String(value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      resolved[name] = String(value);
     else unresolvedEnvironment.push(name);
   }
   const { runtime, region, memorySize } = service.provider;

@@ -4,7 +4,9 @@
  */
 import type { InterquartileRange } from './statistics.js';
 
-/** One row of bench-results.json. `ratio` is value / baseline: lower is better, 1 means "costs what the baseline costs". */
+/**
+ * One row of bench-results.json. `ratio` is value / baseline: lower is better, 1 means "costs what the baseline costs".
+ */
 export interface BenchResult {
   name: string;
   unit: string;
@@ -20,7 +22,8 @@ export interface BenchMeasurement extends BenchResult {
 
 const SIGNIFICANT_DIGITS = 4;
 /** Counts (bytes) stay exact; times and ratios keep four significant digits, more than their noise allows. */
-const rounded = (value: number): number => (Number.isInteger(value) ? value : Number(value.toPrecision(SIGNIFICANT_DIGITS)));
+const rounded = (value: number): number =>
+  Number.isInteger(value) ? value : Number(value.toPrecision(SIGNIFICANT_DIGITS));
 
 export const benchMeasurement = (
   name: string,
@@ -41,7 +44,13 @@ export const benchMeasurement = (
 };
 
 /** Exactly the five fields of bench-results.json, in that order. */
-export const benchResult = ({ name, unit, value, baseline, ratio }: BenchResult): BenchResult => ({ name, unit, value, baseline, ratio });
+export const benchResult = ({ name, unit, value, baseline, ratio }: BenchResult): BenchResult => ({
+  name,
+  unit,
+  value,
+  baseline,
+  ratio,
+});
 
 /** The most each measurement may cost, as a multiple of the baseline's (issue 13), on every Node the bench runs. */
 export const BUDGETS: Readonly<Record<string, number>> = {
@@ -91,7 +100,10 @@ export const resultsTable = (measurements: readonly BenchMeasurement[], verdicts
     spreadText(measurement),
     verdictText(verdicts.find((verdict) => verdict.name === measurement.name)),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 };

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import groupAttrChanged from '../../events/group-attr-changed.json' with { type: 'json' };
 import groupDestroyed from '../../events/group-destroyed.json' with { type: 'json' };
 import groupFull from '../../events/group-full.json' with { type: 'json' };
-import { callbackSign } from '../../lib/webhook/callbackSign.js';
+import { callbackSign } from '../../lib/tencent/callbackSign.js';
 
 /** The three recorded commands' sample events, taken in turn. */
 const SAMPLE_EVENTS = [groupFull, groupDestroyed, groupAttrChanged] as unknown as readonly APIGatewayProxyEventV2[];

@@ -20,11 +20,14 @@ const sharedOptions = {
   platform: 'node',
   target: 'node24',
   format: 'cjs',
-  // The AWS SDK is bundled too: one file loads faster than the runtime's SDK from node_modules, and the version is ours.
+  // The AWS SDK is bundled too: one file loads faster than the runtime's SDK from node_modules, and the version is
+  // ours.
   external: [],
 } as const satisfies BuildOptions;
 
-/** @middy/core loads Node's web streams at start-up for response streaming, which we do not use (~4 ms per cold start). */
+/**
+ * @middy/core loads Node's web streams at start-up for response streaming, which we do not use (~4 ms per cold start).
+ */
 const lazyWebStreams = { 'node:stream/web': './lib/webhook/lazyWebStreams.ts' } as const;
 
 /**

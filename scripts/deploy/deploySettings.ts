@@ -38,9 +38,13 @@ const oneOf =
 
 /** Format rules, every stage. Numbers have the bounds AWS or the function accept. */
 const FORMAT_RULES: Record<string, Rule> = {
-  sdkAppId: optional((value) => (/^\d{1,20}$/.test(value) ? undefined : `must be the Chat app's numeric SDKAppID, not "${value}"`)),
+  sdkAppId: optional((value) =>
+    /^\d{1,20}$/.test(value) ? undefined : `must be the Chat app's numeric SDKAppID, not "${value}"`,
+  ),
   callbackTokenParameter: optional((value) =>
-    /^\/[A-Za-z0-9_.\-/]{1,1010}$/.test(value) ? undefined : `must be an SSM parameter name starting with /, not "${value}"`,
+    /^\/[A-Za-z0-9_.\-/]{1,1010}$/.test(value)
+      ? undefined
+      : `must be an SSM parameter name starting with /, not "${value}"`,
   ),
   allowUnsignedCallbacks: optional(oneOf(['true', 'false'])),
   maxClockSkewSeconds: optional(wholeNumber(1, 3_600)),
@@ -52,9 +56,13 @@ const FORMAT_RULES: Record<string, Rule> = {
   webhookReservedConcurrency: optional(wholeNumber(1, 10_000)),
   tableMaxReadRequestUnits: optional(wholeNumber(1, 40_000_000)),
   tableMaxWriteRequestUnits: optional(wholeNumber(1, 40_000_000)),
-  alarmEmail: optional((value) => (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? undefined : `must be an e-mail address, not "${value}"`)),
+  alarmEmail: optional((value) =>
+    /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? undefined : `must be an e-mail address, not "${value}"`,
+  ),
   iteratorAgeAlarmSeconds: wholeNumber(1, 86_400),
-  region: optional((value) => (/^[a-z]{2}(-[a-z]+)+-\d$/.test(value) ? undefined : `must be an AWS region such as eu-west-1, not "${value}"`)),
+  region: optional((value) =>
+    /^[a-z]{2}(-[a-z]+)+-\d$/.test(value) ? undefined : `must be an AWS region such as eu-west-1, not "${value}"`,
+  ),
 };
 
 const paramHint = (name: string, stage: string) => `(params.${stage}.${name} in serverless.yml)`;
@@ -62,8 +70,10 @@ const paramHint = (name: string, stage: string) => `(params.${stage}.${name} in 
 /** What a deployed stage needs beyond well-formed values. */
 const deployedStageErrors = (stage: string, settings: DeploySettings): string[] => {
   const errors: string[] = [];
-  if (text(settings.sdkAppId) === '') errors.push(`sdkAppId: required for stage ${stage}: your Chat app's SDKAppID ${paramHint('sdkAppId', stage)}`);
-  if (text(settings.region) === '') errors.push(`region: required for stage ${stage}, so it never depends on the shell ${paramHint('region', stage)}`);
+  if (text(settings.sdkAppId) === '')
+    errors.push(`sdkAppId: required for stage ${stage}: your Chat app's SDKAppID ${paramHint('sdkAppId', stage)}`);
+  if (text(settings.region) === '')
+    errors.push(`region: required for stage ${stage}, so it never depends on the shell ${paramHint('region', stage)}`);
   for (const name of ['callbackToken', 'callbackTokenNext']) {
     if (text(settings[name]) !== '') {
       errors.push(
@@ -75,7 +85,8 @@ const deployedStageErrors = (stage: string, settings: DeploySettings): string[] 
   const unsignedAllowed = text(settings.allowUnsignedCallbacks) === 'true';
   if (text(settings.callbackTokenParameter) === '' && !unsignedAllowed) {
     errors.push(
-      `callbackTokenParameter: required for stage ${stage}: the name of the SSM SecureString holding the callback token ` +
+      `callbackTokenParameter: required for stage ${stage}: the name of the SSM SecureString holding the ` +
+        `callback token ` +
         `${paramHint('callbackTokenParameter', stage)}, or allowUnsignedCallbacks=true to accept unsigned callbacks`,
     );
   }
@@ -93,7 +104,8 @@ export const checkDeploySettings = (stage: string, settings: DeploySettings): De
     errors.push(...deployedStageErrors(stage, settings));
     if (text(settings.allowUnsignedCallbacks) === 'true' && text(settings.callbackTokenParameter) === '') {
       warnings.push(
-        `allowUnsignedCallbacks=true: stage ${stage} accepts callbacks without a Sign; anyone who knows the SdkAppid can post events`,
+        `allowUnsignedCallbacks=true: stage ${stage} accepts callbacks without a Sign; anyone who knows the ` +
+          `SdkAppid can post events`,
       );
     }
   }

@@ -19,7 +19,9 @@ export const ssmErrorsByName: Plugin = {
       const source = await readFile(path, 'utf8');
       const trimmed = source.replace(MODELED_ERROR_REGISTRATION, '');
       if (trimmed === source) {
-        return { errors: [{ text: `${path} registers no modeled errors the way ssmErrorsByName expects: review the trim` }] };
+        return {
+          errors: [{ text: `${path} registers no modeled errors the way ssmErrorsByName expects: review the trim` }],
+        };
       }
       return { contents: trimmed, loader: 'js' };
     });

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../lib/eventStore/types.js';
-import { RejectionReason } from '../../lib/webhook/constants.js';
-import { CallbackTokenUnavailableError } from '../../lib/webhook/errors.js';
-import { ssmCallbackTokenSource } from '../../lib/webhook/callbackTokenSource.js';
-import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { readWebhookConfig } from '../../lib/config.js';
+import type { EventStore } from '../../lib/eventStore/types.js';
+import { RejectionReason } from '../../lib/tencent/rejection.js';
+import { CallbackTokenUnavailableError, ssmCallbackTokenSource } from '../../lib/webhook/callbackTokenSource.js';
+import { createWebhookHandler } from '../../lib/webhook/handler.js';
+import { type SsmStandIn, startSsmStandIn } from '../../scripts/stack/ssmStandIn.js';
 import { captureLogs } from '../support/captureLogs.js';
 import { invokeHandler } from '../support/invokeHandler.js';
-import { type SsmStandIn, startSsmStandIn } from '../../scripts/local/ssmStandIn.js';
-import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
+import { signedQuery, TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
 
 const PARAMETER = '/chat/prod/callback-token';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -69,7 +68,12 @@ describe('the callback token from an SSM SecureString', () => {
   it('picks up a rotated value after the refresh time without making a request wait for it', async () => {
     ssm.parameters.set(PARAMETER, 'old-token');
     let now = NOW;
-    const source = ssmCallbackTokenSource({ parameterName: PARAMETER, client: ssm.client(), now: () => now, refreshAfterMs: 60_000 });
+    const source = ssmCallbackTokenSource({
+      parameterName: PARAMETER,
+      client: ssm.client(),
+      now: () => now,
+      refreshAfterMs: 60_000,
+    });
     await source.current();
     ssm.parameters.set(PARAMETER, 'new-token');
 
@@ -87,14 +91,21 @@ describe('the callback token from an SSM SecureString', () => {
   it('keeps the cached token when a refresh fails, and says so in the log', async () => {
     ssm.parameters.set(PARAMETER, 'old-token');
     let now = NOW;
-    const source = ssmCallbackTokenSource({ parameterName: PARAMETER, client: ssm.client(), now: () => now, refreshAfterMs: 60_000 });
+    const source = ssmCallbackTokenSource({
+      parameterName: PARAMETER,
+      client: ssm.client(),
+      now: () => now,
+      refreshAfterMs: 60_000,
+    });
     await source.current();
     ssm.parameters.delete(PARAMETER);
     const logs = captureLogs();
     try {
       now += 60_000;
       await source.current();
-      await expect.poll(() => logs.entries().find((entry) => entry.level === 'WARN')?.message).toContain('callback token refresh failed');
+      await expect
+        .poll(() => logs.entries().find((entry) => entry.level === 'WARN')?.message)
+        .toContain('callback token refresh failed');
 
       expect((await source.current()).callbackToken).toBe('old-token');
       expect(JSON.stringify(logs.entries())).toContain(PARAMETER);
@@ -107,7 +118,11 @@ describe('the callback token from an SSM SecureString', () => {
 describe('the webhook with its token in SSM', () => {
   const handlerWith = (store: EventStore) =>
     createWebhookHandler({
-      config: readWebhookConfig({ SDK_APP_ID: TEST_SDK_APP_ID, CALLBACK_TOKEN_PARAMETER: PARAMETER, ALLOW_UNSIGNED_CALLBACKS: 'false' }),
+      config: readWebhookConfig({
+        SDK_APP_ID: TEST_SDK_APP_ID,
+        CALLBACK_TOKEN_PARAMETER: PARAMETER,
+        ALLOW_UNSIGNED_CALLBACKS: 'false',
+      }),
       store,
       now: () => NOW,
       tokenSource: ssmCallbackTokenSource({ parameterName: PARAMETER, client: ssm.client(), now: () => NOW }),
@@ -127,7 +142,7 @@ describe('the webhook with its token in SSM', () => {
     expect(store.recorded).toBe(1);
   });
 
-  it('refuses every callback, signed or not, with 500 / 50004 while the token cannot be read, and records nothing', async () => {
+  it('refuses every callback, signed or not, with 500 / 50004 while the token is unreadable', async () => {
     await ssm.close();
     const store = recordingStore();
     const handler = handlerWith(store);

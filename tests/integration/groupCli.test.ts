@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEventsTable } from '../../scripts/local/eventsTable.js';
-import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/local/localSettings.js';
+import { ensureEventsTable } from '../../scripts/stack/dynamo/eventsTable.js';
+import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
@@ -29,8 +29,11 @@ afterAll(async () => {
 /** Asynchronous: the dynalite the child reads runs in this process. */
 const run = (args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [tsxCli, 'scripts/group.ts', ...args], { cwd: repositoryRoot, env: envWithoutReceiverSettings(env), timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [tsxCli, 'scripts/tools/group.ts', ...args],
+      { cwd: repositoryRoot, env: envWithoutReceiverSettings(env), timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 
@@ -44,7 +47,7 @@ describe('npm run group', () => {
     expect(result.stdout).toContain('2022-12-09T08:26:54.123Z  Group.CallbackAfterGroupFull');
   }, 40_000);
 
-  it('reads the table TABLE_NAME names through the SDK\'s own settings (as for a deployed table)', async () => {
+  it("reads the table TABLE_NAME names through the SDK's own settings (as for a deployed table)", async () => {
     const result = await run(['@TGS#2J4SZEAEL', '--limit', '5'], {
       TABLE_NAME: deployedTable,
       AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint,

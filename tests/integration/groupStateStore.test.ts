@@ -1,25 +1,33 @@
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroupCommand } from '../../lib/commands/constants.js';
-import { eventSortKey } from '../../lib/eventStore/keys.js';
-import type { DynamoDBRecord } from 'aws-lambda';
-import { dynamoGroupStateStore } from '../../lib/groupState/dynamoGroupStateStore.js';
+import { eventSortKey } from '../../lib/dynamo/tableKeys.js';
+import type { StateMergeInput } from '../../lib/groupState/fold.js';
+import { groupStateView, MERGE_VERSION } from '../../lib/groupState/fold.js';
+import { groupStateFromItem, groupStateKey, STATE_ITEM_BUDGET_BYTES } from '../../lib/groupState/stateItem.js';
+import { dynamoGroupStateStore, rebuildGroupState } from '../../lib/groupState/store.js';
 import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
-import { groupStateView } from '../../lib/groupState/merge.js';
-import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
-import { MERGE_VERSION } from '../../lib/groupState/mergeVersion.js';
-import { rebuildGroupState } from '../../lib/groupState/rebuildGroupState.js';
-import { STATE_ITEM_BUDGET_BYTES, groupStateFromItem, groupStateKey } from '../../lib/groupState/stateItem.js';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
-import { InputLimit } from '../../lib/webhook/constants.js';
-import { type TestTable, TestEngine, dynamodbLocalSkipReason, startTestTable, testEngines } from '../support/dynaliteTable.js';
+import { GroupCommand } from '../../lib/tencent/commands.js';
+import { InputLimit } from '../../lib/tencent/limits.js';
+import {
+  dynamodbLocalSkipReason,
+  startTestTable,
+  TestEngine,
+  type TestTable,
+  testEngines,
+} from '../support/dynaliteTable.js';
 import { deliveriesOf, groupEventDeliveries, groupEvents, streamBatchesOf } from '../support/groupEventArbitrary.js';
 import { eventItemOf, recordEventItems } from '../support/recordEventItems.js';
 import { replayGroupEvents } from '../support/replayGroupEvents.js';
 
 /** Runs the deliveries `concurrency` at a time, as concurrent webhook invocations or stream batches would. */
-const deliverConcurrently = async (deliveries: StateMergeInput[], concurrency: number, apply: (event: StateMergeInput) => Promise<unknown>) => {
+const deliverConcurrently = async (
+  deliveries: StateMergeInput[],
+  concurrency: number,
+  apply: (event: StateMergeInput) => Promise<unknown>,
+) => {
   const queue = [...deliveries];
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -30,9 +38,22 @@ const deliverConcurrently = async (deliveries: StateMergeInput[], concurrency: n
 
 const quickBackoff = () => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 3));
 
-const attributeChange = (groupId: string, index: number, optionType: string, groupAttr: { key: string; value: string }[]): StateMergeInput => {
+const attributeChange = (
+  groupId: string,
+  index: number,
+  optionType: string,
+  groupAttr: { key: string; value: string }[],
+): StateMergeInput => {
   const deliveryId = index.toString(16).padStart(32, '0');
-  return { groupId, command: GroupCommand.GroupAttrChanged, eventTime: 1_000 + index, deliveryId, sortKey: eventSortKey(1_000 + index, deliveryId), optionType, groupAttr };
+  return {
+    groupId,
+    command: GroupCommand.GroupAttrChanged,
+    eventTime: 1_000 + index,
+    deliveryId,
+    sortKey: eventSortKey(1_000 + index, deliveryId),
+    optionType,
+    groupAttr,
+  };
 };
 
 describe.each(testEngines)('the group state store on %s', (engine) => {
@@ -50,36 +71,45 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
   });
 
   const storedState = async (groupId: string) => {
-    const item = (await table.scan(tableName)).find((candidate) => candidate.pk?.S === `GROUP#${groupId}` && candidate.sk?.S === 'STATE');
+    const item = (await table.scan(tableName)).find(
+      (candidate) => candidate.pk?.S === `GROUP#${groupId}` && candidate.sk?.S === 'STATE',
+    );
     return item === undefined ? undefined : groupStateFromItem(item);
   };
   let run = 0;
 
-  it.skipIf(skipReason !== undefined)('ends in the in-order state for events delivered in any order, duplicated, four at a time', async () => {
-    const store = dynamoGroupStateStore({ client: table.client, tableName, backoff: quickBackoff });
-    await fc.assert(
-      fc.asyncProperty(groupEventDeliveries(12), async ({ events, deliveries }) => {
-        // Prepare: one fresh group per run, in the shared table, its events recorded
-        run += 1;
-        const groupId = `@TGS#prop${run}`;
-        const mine = (event: StateMergeInput) => ({ ...event, groupId });
-        await recordEventItems(table.client, tableName, events.map(mine));
+  it.skipIf(skipReason !== undefined)(
+    'ends in the in-order state for events delivered in any order, duplicated, four at a time',
+    async () => {
+      const store = dynamoGroupStateStore({ client: table.client, tableName, backoff: quickBackoff });
+      await fc.assert(
+        fc.asyncProperty(groupEventDeliveries(12), async ({ events, deliveries }) => {
+          // Prepare: one fresh group per run, in the shared table, its events recorded
+          run += 1;
+          const groupId = `@TGS#prop${run}`;
+          const mine = (event: StateMergeInput) => ({ ...event, groupId });
+          await recordEventItems(table.client, tableName, events.map(mine));
 
-        // Act
-        await deliverConcurrently(deliveries.map(mine), 4, (event) => store.applyEvent(event));
+          // Act
+          await deliverConcurrently(deliveries.map(mine), 4, (event) => store.applyEvent(event));
 
-        // Assess
-        const stored = await storedState(groupId);
-        expect(stored && groupStateView(stored.state)).toEqual(replayGroupEvents(events.map(mine)));
-      }),
-      { numRuns: 15 },
-    );
-  }, 90_000);
+          // Assess
+          const stored = await storedState(groupId);
+          expect(stored && groupStateView(stored.state)).toEqual(replayGroupEvents(events.map(mine)));
+        }),
+        { numRuns: 15 },
+      );
+    },
+    90_000,
+  );
 
   it.skipIf(skipReason !== undefined)(
-    'ends in the in-order state through the stream function: batches of many records of one group, duplicates, batches sent again',
+    'ends in the in-order state through the stream function: batches of many records of one group, duplicates, ' +
+      'batches sent again',
     async () => {
-      const handler = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName, backoff: quickBackoff }) });
+      const handler = createGroupStateStreamHandler({
+        store: dynamoGroupStateStore({ client: table.client, tableName, backoff: quickBackoff }),
+      });
       await fc.assert(
         fc.asyncProperty(
           groupEvents(90, 20)
@@ -93,11 +123,15 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
             await recordEventItems(table.client, tableName, events.map(mine));
             const asRecord = (event: StateMergeInput, index: number): DynamoDBRecord => ({
               eventName: 'INSERT',
-              dynamodb: { NewImage: eventItemOf(mine(event)) as never, SequenceNumber: String(index + 1).padStart(21, '0') },
+              dynamodb: {
+                NewImage: eventItemOf(mine(event)) as never,
+                SequenceNumber: String(index + 1).padStart(21, '0'),
+              },
             });
 
             // Act: batch after batch, as the event source mapping hands them on
-            for (const batch of batches) expect(await handler({ Records: batch.map(asRecord) })).toEqual({ batchItemFailures: [] });
+            for (const batch of batches)
+              expect(await handler({ Records: batch.map(asRecord) })).toEqual({ batchItemFailures: [] });
 
             // Assess: the in-order state, written at most once a batch
             const stored = await storedState(groupId);
@@ -111,20 +145,26 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
     180_000,
   );
 
-  it.skipIf(skipReason !== undefined)('loses no update when 40 attribute changes of one group race each other', async () => {
-    // Prepare
-    const store = dynamoGroupStateStore({ client: table.client, tableName, backoff: quickBackoff });
-    const changes = Array.from({ length: 40 }, (_, index) => attributeChange('@TGS#race', index, 'modify', [{ key: `key${index}`, value: String(index) }]));
-    await recordEventItems(table.client, tableName, changes);
+  it.skipIf(skipReason !== undefined)(
+    'loses no update when 40 attribute changes of one group race each other',
+    async () => {
+      // Prepare
+      const store = dynamoGroupStateStore({ client: table.client, tableName, backoff: quickBackoff });
+      const changes = Array.from({ length: 40 }, (_, index) =>
+        attributeChange('@TGS#race', index, 'modify', [{ key: `key${index}`, value: String(index) }]),
+      );
+      await recordEventItems(table.client, tableName, changes);
 
-    // Act
-    await Promise.all(changes.map((change) => store.applyEvent(change)));
+      // Act
+      await Promise.all(changes.map((change) => store.applyEvent(change)));
 
-    // Assess
-    const stored = await storedState('@TGS#race');
-    expect(Object.keys(stored?.state.attributes ?? {})).toHaveLength(40);
-    expect(stored?.state.eventCount).toBe(40);
-  }, 60_000);
+      // Assess
+      const stored = await storedState('@TGS#race');
+      expect(Object.keys(stored?.state.attributes ?? {})).toHaveLength(40);
+      expect(stored?.state.eventCount).toBe(40);
+    },
+    60_000,
+  );
 
   it.skipIf(skipReason !== undefined)('answers unchanged, and writes nothing, for a redelivered event', async () => {
     const store = dynamoGroupStateStore({ client: table.client, tableName });
@@ -143,35 +183,47 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
     expect(stored?.state.fullCount).toBe(1);
   });
 
-  it.skipIf(skipReason !== undefined)('rebuilds a deleted, then a corrupted state item from the events, and leaves an equal one alone', async () => {
-    // Prepare: three events applied, then the state item deleted
-    const groupId = '@TGS#rebuild';
-    const events = [
-      attributeChange(groupId, 1, 'set', [{ key: 'a', value: '1' }]),
-      attributeChange(groupId, 2, 'modify', [{ key: 'b', value: '2' }]),
-      { ...attributeChange(groupId, 3, 'modify', []), command: GroupCommand.GroupFull },
-    ];
-    await recordEventItems(table.client, tableName, events);
-    const store = dynamoGroupStateStore({ client: table.client, tableName });
-    for (const event of events) await store.applyEvent(event);
-    const expected = replayGroupEvents(events);
-    await table.client.send(new DeleteItemCommand({ TableName: tableName, Key: groupStateKey(groupId) }));
+  it.skipIf(skipReason !== undefined)(
+    'rebuilds a deleted, then a corrupted state item from the events, and leaves an equal one alone',
+    async () => {
+      // Prepare: three events applied, then the state item deleted
+      const groupId = '@TGS#rebuild';
+      const events = [
+        attributeChange(groupId, 1, 'set', [{ key: 'a', value: '1' }]),
+        attributeChange(groupId, 2, 'modify', [{ key: 'b', value: '2' }]),
+        { ...attributeChange(groupId, 3, 'modify', []), command: GroupCommand.GroupFull },
+      ];
+      await recordEventItems(table.client, tableName, events);
+      const store = dynamoGroupStateStore({ client: table.client, tableName });
+      for (const event of events) await store.applyEvent(event);
+      const expected = replayGroupEvents(events);
+      await table.client.send(new DeleteItemCommand({ TableName: tableName, Key: groupStateKey(groupId) }));
 
-    // Act
-    const created = await rebuildGroupState({ client: table.client, tableName }, groupId);
-    const corrupted = (await storedState(groupId))?.item ?? {};
-    await table.client.send(new PutItemCommand({ TableName: tableName, Item: { ...corrupted, fullCount: { N: '99' }, attributes: { L: [] } } }));
-    const repaired = await rebuildGroupState({ client: table.client, tableName }, groupId);
-    const again = await rebuildGroupState({ client: table.client, tableName }, groupId);
+      // Act
+      const created = await rebuildGroupState({ client: table.client, tableName }, groupId);
+      const corrupted = (await storedState(groupId))?.item ?? {};
+      await table.client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: { ...corrupted, fullCount: { N: '99' }, attributes: { L: [] } },
+        }),
+      );
+      const repaired = await rebuildGroupState({ client: table.client, tableName }, groupId);
+      const again = await rebuildGroupState({ client: table.client, tableName }, groupId);
 
-    // Assess
-    expect(created).toMatchObject({ outcome: 'created', before: undefined, after: expected, events: 3 });
-    expect(repaired).toMatchObject({ outcome: 'rebuilt', before: { fullCount: 99, attributes: {} }, after: expected });
-    expect(again).toMatchObject({ outcome: 'unchanged', after: expected });
-    const stored = await storedState(groupId);
-    expect(stored && groupStateView(stored.state)).toEqual(expected);
-    expect(stored?.mergeVersion).toBe(MERGE_VERSION);
-  });
+      // Assess
+      expect(created).toMatchObject({ outcome: 'created', before: undefined, after: expected, events: 3 });
+      expect(repaired).toMatchObject({
+        outcome: 'rebuilt',
+        before: { fullCount: 99, attributes: {} },
+        after: expected,
+      });
+      expect(again).toMatchObject({ outcome: 'unchanged', after: expected });
+      const stored = await storedState(groupId);
+      expect(stored && groupStateView(stored.state)).toEqual(expected);
+      expect(stored?.mergeVersion).toBe(MERGE_VERSION);
+    },
+  );
 
   it.skipIf(skipReason !== undefined)(
     `keeps the state item within ${STATE_ITEM_BUDGET_BYTES} bytes whatever the events, reading them page by page`,
@@ -180,7 +232,12 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
       const groupId = '@TGS#huge';
       const value = 'v'.repeat(InputLimit.attributeValueLength);
       const events = Array.from({ length: 12 }, (_, index) =>
-        attributeChange(groupId, index, 'modify', Array.from({ length: 12 }, (__, key) => ({ key: `k${String(index * 12 + key).padStart(3, '0')}`, value }))),
+        attributeChange(
+          groupId,
+          index,
+          'modify',
+          Array.from({ length: 12 }, (__, key) => ({ key: `k${String(index * 12 + key).padStart(3, '0')}`, value })),
+        ),
       );
       await recordEventItems(table.client, tableName, events);
       const store = dynamoGroupStateStore({ client: table.client, tableName });
@@ -197,7 +254,10 @@ describe.each(testEngines)('the group state store on %s', (engine) => {
       expect(kept.length).toBeGreaterThan(10);
       expect(kept.length).toBeLessThan(144);
       expect(kept).toEqual(Array.from({ length: kept.length }, (_, key) => `k${String(key).padStart(3, '0')}`));
-      expect(await dynamoGroupReader({ client: table.client, tableName }).readState(groupId)).toMatchObject({ attributesTruncated: true, eventCount: 12 });
+      expect(await dynamoGroupReader({ client: table.client, tableName }).readState(groupId)).toMatchObject({
+        attributesTruncated: true,
+        eventCount: 12,
+      });
     },
     120_000,
   );

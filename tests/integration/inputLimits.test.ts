@@ -1,26 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
-import { largeDisbandBody, membersForBytes } from '../../scripts/local/largeDisband.js';
-import { InputLimit } from '../../lib/webhook/constants.js';
-import { RejectionReason, type RejectionReasonName } from '../../lib/webhook/constants.js';
-import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhook/handler.js';
+import { InputLimit } from '../../lib/tencent/limits.js';
+import { RejectionReason, type RejectionReasonName } from '../../lib/tencent/rejection.js';
+import { createWebhookHandler, type WebhookLambdaHandler } from '../../lib/webhook/handler.js';
+import { largeDisbandBody, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
 
-/** Hostile or oversized input: a 4xx FAIL envelope, nothing recorded; the largest accepted body is recorded; long fields are noted. */
+/**
+ * Hostile or oversized input: a 4xx FAIL envelope, nothing recorded; the largest accepted body is recorded; long fields
+ * are noted.
+ */
 const table = useFreshTablePerTest();
 
 const receiver = (): WebhookLambdaHandler =>
-  createWebhookHandler({ config: testConfig({ tableName: table.tableName }), store: dynamoEventStore({ client: table.client, tableName: table.tableName }) });
+  createWebhookHandler({
+    config: testConfig({ tableName: table.tableName }),
+    store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
+  });
 
 const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
 const ATTR_CHANGED = 'Group.CallbackAfterGroupAttrChanged';
 
 /** A disband whose member list, padded by a field Tencent might add, fills the body to exactly `bytes`. */
 const destroyedBodyOfSize = (bytes: number, eventTime = 1): string => {
-  const listed = JSON.parse(largeDisbandBody({ members: membersForBytes(bytes) - 1, groupId: '@TGS#BIG', eventTime })) as Record<string, unknown>;
+  const listed = JSON.parse(
+    largeDisbandBody({ members: membersForBytes(bytes) - 1, groupId: '@TGS#BIG', eventTime }),
+  ) as Record<string, unknown>;
   const padding = bytes - Buffer.byteLength(JSON.stringify({ ...listed, Padding: '' }));
   return JSON.stringify({ ...listed, Padding: 'p'.repeat(padding) });
 };
@@ -45,7 +53,10 @@ describe('body size', () => {
     expect(Buffer.byteLength(rawBody)).toBe(InputLimit.bodyBytes);
     expect((await invokeHandler(receiver(), tencentEvent({ command: DESTROYED, rawBody }))).statusCode).toBe(200);
     const base64Body = destroyedBodyOfSize(InputLimit.bodyBytes, 2);
-    expect((await invokeHandler(receiver(), tencentEvent({ command: DESTROYED, rawBody: base64Body, base64: true }))).statusCode).toBe(200);
+    expect(
+      (await invokeHandler(receiver(), tencentEvent({ command: DESTROYED, rawBody: base64Body, base64: true })))
+        .statusCode,
+    ).toBe(200);
     const events = (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
     expect(events.map((item) => item.eventTime?.N).sort()).toEqual(['1', '2']);
   });
@@ -67,7 +78,10 @@ describe('nesting depth', () => {
   });
 
   it('refuses one level deeper, and a body nested 90,000 deep without overflowing the stack', async () => {
-    await expectRefused({ body: { GroupId: '@TGS#DEEP', EventTime: 1, Extra: nested(InputLimit.nestingDepth) } }, 'BodyTooDeep');
+    await expectRefused(
+      { body: { GroupId: '@TGS#DEEP', EventTime: 1, Extra: nested(InputLimit.nestingDepth) } },
+      'BodyTooDeep',
+    );
     await expectRefused({ rawBody: `{"GroupId":"g","x":${'['.repeat(90_000)}${']'.repeat(90_000)}}` }, 'BodyTooDeep');
   });
 });
@@ -75,7 +89,10 @@ describe('nesting depth', () => {
 describe('prototype keys', () => {
   it.each([
     ['__proto__ at the top', '{"GroupId":"g","EventTime":1,"__proto__":{"polluted":true}}'],
-    ['__proto__ in an attribute', `{"GroupId":"g","GroupAttr":[{"key":"k","value":"v","__proto__":{"polluted":true}}]}`],
+    [
+      '__proto__ in an attribute',
+      `{"GroupId":"g","GroupAttr":[{"key":"k","value":"v","__proto__":{"polluted":true}}]}`,
+    ],
     ['constructor', '{"GroupId":"g","constructor":{"prototype":{"polluted":true}}}'],
     ['prototype', '{"GroupId":"g","Extra":{"prototype":1}}'],
   ])('refuses %s, and no prototype is touched', async (_, rawBody) => {
@@ -89,30 +106,58 @@ describe('field lengths', () => {
   const groupId = (length: number) => `@TGS#${'A'.repeat(length - 5)}`;
 
   it(`accepts a GroupId of ${InputLimit.groupIdLength} characters and refuses a longer one`, async () => {
-    expect((await invokeHandler(receiver(), tencentEvent({ body: { GroupId: groupId(InputLimit.groupIdLength), EventTime: 1 } }))).statusCode).toBe(200);
+    expect(
+      (
+        await invokeHandler(
+          receiver(),
+          tencentEvent({ body: { GroupId: groupId(InputLimit.groupIdLength), EventTime: 1 } }),
+        )
+      ).statusCode,
+    ).toBe(200);
     await table.replaceTable();
     await expectRefused({ body: { GroupId: groupId(InputLimit.groupIdLength + 1), EventTime: 1 } }, 'GroupIdInvalid');
   });
 
-  it('refuses a GroupId holding a lone surrogate (JSON escape \\ud800), which DynamoDB would store as U+FFFD', async () => {
+  it('refuses a GroupId with a lone surrogate (JSON \\ud800), which DynamoDB would store as U+FFFD', async () => {
     await expectRefused({ rawBody: '{"GroupId":"@TGS#\\ud800","EventTime":1}' }, 'GroupIdInvalid');
   });
 
   it.each([
-    ['a member account', DESTROYED, { MemberList: [{ Member_Account: 'u'.repeat(InputLimit.accountLength + 1) }] }, 'MemberList.*.Member_Account: longer than'],
+    [
+      'a member account',
+      DESTROYED,
+      { MemberList: [{ Member_Account: 'u'.repeat(InputLimit.accountLength + 1) }] },
+      'MemberList.*.Member_Account: longer than',
+    ],
     ['an owner', DESTROYED, { Owner_Account: 'u'.repeat(InputLimit.accountLength + 1) }, 'Owner_Account: longer than'],
     ['a group name', DESTROYED, { Name: 'n'.repeat(InputLimit.textLength + 1) }, 'Name: longer than'],
-    ['an attribute key', ATTR_CHANGED, { GroupAttr: [{ key: 'k'.repeat(InputLimit.attributeKeyLength + 1), value: 'v' }] }, 'GroupAttr.*.key: longer than'],
-    ['an attribute value', ATTR_CHANGED, { GroupAttr: [{ key: 'k', value: 'v'.repeat(InputLimit.attributeValueLength + 1) }] }, 'GroupAttr.*.value: longer than'],
-  ])('records %s over its limit untyped, with a note naming the field; the body keeps it', async (_, command, fields, note) => {
-    const body = { CallbackCommand: command, GroupId: '@TGS#L', EventTime: 1, ...fields };
-    expect((await invokeHandler(receiver(), tencentEvent({ command, body }))).statusCode).toBe(200);
-    const [item] = await table.scan();
-    expect(item?.shapeNotes?.L?.map((entry) => entry.S)).toEqual([expect.stringContaining(note)]);
-    expect(item?.body?.S).toBe(JSON.stringify(body));
-  });
+    [
+      'an attribute key',
+      ATTR_CHANGED,
+      { GroupAttr: [{ key: 'k'.repeat(InputLimit.attributeKeyLength + 1), value: 'v' }] },
+      'GroupAttr.*.key: longer than',
+    ],
+    [
+      'an attribute value',
+      ATTR_CHANGED,
+      { GroupAttr: [{ key: 'k', value: 'v'.repeat(InputLimit.attributeValueLength + 1) }] },
+      'GroupAttr.*.value: longer than',
+    ],
+  ])(
+    'records %s over its limit untyped, with a note naming the field; the body keeps it',
+    async (_, command, fields, note) => {
+      const body = { CallbackCommand: command, GroupId: '@TGS#L', EventTime: 1, ...fields };
+      expect((await invokeHandler(receiver(), tencentEvent({ command, body }))).statusCode).toBe(200);
+      const [item] = await table.scan();
+      expect(item?.shapeNotes?.L?.map((entry) => entry.S)).toEqual([expect.stringContaining(note)]);
+      expect(item?.body?.S).toBe(JSON.stringify(body));
+    },
+  );
 
   it('refuses an over-long query parameter', async () => {
-    await expectRefused({ query: { ClientIP: '1'.repeat(InputLimit.queryParameterLength + 1) } }, 'QueryParameterTooLong');
+    await expectRefused(
+      { query: { ClientIP: '1'.repeat(InputLimit.queryParameterLength + 1) } },
+      'QueryParameterTooLong',
+    );
   });
 });

@@ -3,12 +3,12 @@ import { gunzipSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createGroupsApiHandler } from '../../lib/groupsApi/handler.js';
-import { EVENTS_RESPONSE_BUDGET_BYTES, dynamoGroupReader } from '../../lib/groupsApi/reader.js';
-import { dynamoGroupStateStore } from '../../lib/groupState/dynamoGroupStateStore.js';
+import { dynamoGroupStateStore } from '../../lib/groupState/store.js';
 import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
-import { largeDisbandBody, largeDisbandEvent, membersForBytes } from '../../scripts/local/largeDisband.js';
-import { TestEngine, dynamodbLocalSkipReason, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { createGroupsApiHandler } from '../../lib/groupsApi/handler.js';
+import { dynamoGroupReader, EVENTS_RESPONSE_BUDGET_BYTES } from '../../lib/groupsApi/reader.js';
+import { largeDisbandBody, largeDisbandEvent, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
+import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { failFirstPutWhere } from '../support/failingWrites.js';
 import { groupEventsRequest } from '../support/groupsApiRequest.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
@@ -31,9 +31,9 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
 
   const webhook = () => inlineStateWebhook(table.client, table.tableName);
   const eventsPage = async (query?: Record<string, string>) => {
-    const response = await createGroupsApiHandler({ reader: dynamoGroupReader({ client: table.client, tableName: table.tableName }) })(
-      groupEventsRequest(GROUP_ID, query),
-    );
+    const response = await createGroupsApiHandler({
+      reader: dynamoGroupReader({ client: table.client, tableName: table.tableName }),
+    })(groupEventsRequest(GROUP_ID, query));
     expect(response.statusCode).toBe(200);
     expect(Buffer.byteLength(response.body)).toBeLessThan(6 * 1024 * 1024);
     return JSON.parse(response.body) as { events: Array<Record<string, unknown>>; nextCursor: string | null };
@@ -50,7 +50,9 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
   /** A part by its key and a digest of its bytes (comparing the bytes themselves element by element is slow). */
   const partSummary = (part: Record<string, AttributeValue>) => ({
     sk: part.sk?.S,
-    chunk: createHash('sha256').update(part.chunk?.B ?? new Uint8Array()).digest('hex'),
+    chunk: createHash('sha256')
+      .update(part.chunk?.B ?? new Uint8Array())
+      .digest('hex'),
   });
   const FOUR_MIB = 4 * 1024 * 1024;
 
@@ -68,7 +70,10 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
       const { events, parts, state } = await itemsBySortKey();
       expect(events).toHaveLength(1);
       expect(parts).toEqual([]);
-      expect(events[0]).toMatchObject({ memberCount: { N: '6000' }, bodyBytes: { N: String(Buffer.byteLength(body)) } });
+      expect(events[0]).toMatchObject({
+        memberCount: { N: '6000' },
+        bodyBytes: { N: String(Buffer.byteLength(body)) },
+      });
       expect(gunzipSync(events[0]?.bodyGzip?.B ?? new Uint8Array()).toString('utf8')).toBe(body);
       expect(state).toMatchObject({ destroyed: { BOOL: true } });
       const page = await eventsPage();
@@ -109,7 +114,7 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
       const restore = failFirstPutWhere(table.client, (input) => input.Item?.bodyParts !== undefined);
 
       // Act
-      let crashed;
+      let crashed: Awaited<ReturnType<typeof invokeHandler>>;
       try {
         crashed = await invokeHandler(webhook(), largeDisbandEvent(body));
       } finally {
@@ -139,14 +144,25 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
       const store = dynamoGroupStateStore({ client: table.client, tableName: table.tableName });
       const applied: string[] = [];
       const counting = {
-        applyEvent: async (event: Parameters<typeof store.applyEvent>[0]) => (applied.push(event.sortKey), store.applyEvent(event)),
-        applyEvents: async (groupId: string, events: Parameters<typeof store.applyEvents>[1]) => (applied.push(...events.map((event) => event.sortKey)), store.applyEvents(groupId, events)),
-        rebuildGroup: async (groupId: string) => (applied.push(`rebuild ${groupId}`), store.rebuildGroup(groupId)),
+        applyEvent: async (event: Parameters<typeof store.applyEvent>[0]) => {
+          applied.push(event.sortKey);
+          return store.applyEvent(event);
+        },
+        applyEvents: async (groupId: string, events: Parameters<typeof store.applyEvents>[1]) => {
+          applied.push(...events.map((event) => event.sortKey));
+          return store.applyEvents(groupId, events);
+        },
+        rebuildGroup: async (groupId: string) => {
+          applied.push(`rebuild ${groupId}`);
+          return store.rebuildGroup(groupId);
+        },
       };
-      const records = parts.map((part, index): DynamoDBRecord => ({
-        eventName: 'INSERT',
-        dynamodb: { NewImage: part as never, SequenceNumber: String(index) },
-      }));
+      const records = parts.map(
+        (part, index): DynamoDBRecord => ({
+          eventName: 'INSERT',
+          dynamodb: { NewImage: part as never, SequenceNumber: String(index) },
+        }),
+      );
 
       const result = await createGroupStateStreamHandler({ store: counting })({ Records: records });
 
@@ -171,9 +187,14 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
       expect(pages.flatMap((page) => page.events.map((event) => event.body))).toEqual(bodies);
     });
 
-    it('answers an event whose text alone would break the response limit with its body compressed, base64', async () => {
+    it('answers an event whose text would break the response limit with its body compressed, base64', async () => {
       // Prepare: a body of escaped quotes doubles when written as a JSON string.
-      const rawBody = JSON.stringify({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: GROUP_ID, EventTime: 1, Quotes: '"'.repeat(2_300_000) });
+      const rawBody = JSON.stringify({
+        CallbackCommand: 'Group.CallbackAfterGroupFull',
+        GroupId: GROUP_ID,
+        EventTime: 1,
+        Quotes: '"'.repeat(2_300_000),
+      });
       expect((await invokeHandler(webhook(), tencentEvent({ rawBody }))).statusCode).toBe(200);
 
       // Act
@@ -187,7 +208,10 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
   describe('a base64 body whose bytes are not UTF-8', () => {
     // 150,000 bytes of 0xFF inside an attribute value: as text each would be a 3-byte U+FFFD, 450 KB in all.
     const bytes = Buffer.concat([
-      Buffer.from('{"CallbackCommand":"Group.CallbackAfterGroupAttrChanged","GroupId":"@TGS#_not_utf8","Type":"Public","OptionType":"set","GroupAttr":[{"key":"k","value":"'),
+      Buffer.from(
+        '{"CallbackCommand":"Group.CallbackAfterGroupAttrChanged","GroupId":"@TGS#_not_utf8","Type":"Public",' +
+          '"OptionType":"set","GroupAttr":[{"key":"k","value":"',
+      ),
       Buffer.alloc(150_000, 0xff),
       Buffer.from('"}],"EventTime":"1670574414123"}'),
     ]);
@@ -211,7 +235,9 @@ describe.each(testEngines)('large bodies on %s', (engine) => {
       expect(event).not.toHaveProperty('body');
       expect(event?.bodyBytes).toEqual({ N: String(bytes.byteLength) });
       expect(Buffer.from(gunzipSync(event?.bodyGzip?.B ?? new Uint8Array())).equals(bytes)).toBe(true);
-      expect(event?.shapeNotes?.L).toContainEqual({ S: 'body: not valid UTF-8; stored as the bytes received (bodyGzip)' });
+      expect(event?.shapeNotes?.L).toContainEqual({
+        S: 'body: not valid UTF-8; stored as the bytes received (bodyGzip)',
+      });
     });
   });
 });

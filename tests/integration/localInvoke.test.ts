@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { type AttributeValue, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureEventsTable } from '../../scripts/local/eventsTable.js';
-import { LOCAL_TABLE_NAME, repositoryRoot, serverlessCli, tsxCli } from '../../scripts/local/localSettings.js';
+import { ensureEventsTable } from '../../scripts/stack/dynamo/eventsTable.js';
+import { LOCAL_TABLE_NAME, repositoryRoot, serverlessCli, tsxCli } from '../../scripts/stack/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 
 /**
  * The two local invoke paths a user has: `npm run invoke` and `serverless invoke local`, each pointed with
@@ -43,7 +43,7 @@ const run = (args: string[]): Promise<{ status: number; stdout: string; stderr: 
 
 describe('npm run invoke', () => {
   it('prints the OK envelope for a sample event and records it', async () => {
-    const result = await run([tsxCli, 'scripts/invoke.ts', 'events/group-destroyed.json']);
+    const result = await run([tsxCli, 'scripts/tools/invoke.ts', 'events/group-destroyed.json']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('HTTP 200');
     expect(result.stdout).toContain('"ActionStatus": "OK"');
@@ -54,7 +54,7 @@ describe('npm run invoke', () => {
   });
 
   it('prints the FAIL envelope for a rejected sample, exits 1 and records nothing', async () => {
-    const result = await run([tsxCli, 'scripts/invoke.ts', 'events/rejected-wrong-app.json']);
+    const result = await run([tsxCli, 'scripts/tools/invoke.ts', 'events/rejected-wrong-app.json']);
     expect(result.status, result.stderr).toBe(1);
     expect(result.stdout).toContain('HTTP 403');
     expect(result.stdout).toContain('"ErrorCode": 40301');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME } from '../../scripts/local/localSettings.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME } from '../../scripts/stack/localSettings.js';
+import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
 import { postLikeTencent } from '../support/rawHttp.js';
 
@@ -24,11 +24,13 @@ afterAll(async () => {
 });
 
 const query = (sdkAppId: string) =>
-  `/webhook?SdkAppid=${sdkAppId}&CallbackCommand=Group.CallbackAfterGroupFull&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web`;
-const sampleBody = '{\n"CallbackCommand": "Group.CallbackAfterGroupFull",\n"GroupId": "@TGS#2J4SZEAEL",\n"EventTime":"1670574414123"\n}';
+  `/webhook?SdkAppid=${sdkAppId}&CallbackCommand=Group.CallbackAfterGroupFull` +
+  '&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web';
+const sampleBody =
+  '{\n"CallbackCommand": "Group.CallbackAfterGroupFull",\n"GroupId": "@TGS#2J4SZEAEL",\n"EventTime":"1670574414123"\n}';
 
 describe('npm start', () => {
-  it('answers a request shaped exactly like Tencent\'s with the OK envelope and records it once', async () => {
+  it("answers a request shaped exactly like Tencent's with the OK envelope and records it once", async () => {
     const first = await postLikeTencent(port, query(LOCAL_SDK_APP_ID), sampleBody);
     const retry = await postLikeTencent(port, query(LOCAL_SDK_APP_ID), sampleBody);
 
@@ -52,7 +54,14 @@ describe('npm start', () => {
     const groupPath = `/groups/${encodeURIComponent('@TGS#2J4SZEAEL')}`;
     const getJson = async (path: string) => {
       const response = await fetch(`http://127.0.0.1:${port}${path}`);
-      return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as any };
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: (await response.json()) as {
+          events: { eventTime: number; command: string }[];
+          nextCursor: string | null;
+        },
+      };
     };
     const post = (command: string, body: Record<string, unknown>) =>
       postLikeTencent(
@@ -63,8 +72,18 @@ describe('npm start', () => {
 
     beforeAll(async () => {
       // Delivered out of order: the disband (latest) first, then an attribute set older than the group-full.
-      await post('Group.CallbackAfterGroupDestroyed', { Type: 'Public', Owner_Account: 'leckie', Name: 'MyFirstGroup', EventTime: '1670574415000' });
-      await post('Group.CallbackAfterGroupAttrChanged', { Type: 'Public', OptionType: 'set', GroupAttr: [{ key: 'k', value: 'v' }], EventTime: '1670574414000' });
+      await post('Group.CallbackAfterGroupDestroyed', {
+        Type: 'Public',
+        Owner_Account: 'leckie',
+        Name: 'MyFirstGroup',
+        EventTime: '1670574415000',
+      });
+      await post('Group.CallbackAfterGroupAttrChanged', {
+        Type: 'Public',
+        OptionType: 'set',
+        GroupAttr: [{ key: 'k', value: 'v' }],
+        EventTime: '1670574414000',
+      });
     });
 
     it('answers GET /groups/{groupId} (URL-encoded @ and #) with the state', async () => {
@@ -91,9 +110,13 @@ describe('npm start', () => {
       expect(answer).toMatchObject({ status: 404, body: { error: 'GroupNotFound' } });
     });
 
-    it('decodes a group ID in the path once, as API Gateway does: /groups/pct%2541-X reads pct%41-X, not pctA-X', async () => {
+    it('decodes a path group ID once, as API Gateway does: /groups/pct%2541-X reads pct%41-X, not pctA-X', async () => {
       const full = (GroupId: string) =>
-        postLikeTencent(port, query(LOCAL_SDK_APP_ID), JSON.stringify({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId, EventTime: '5' }));
+        postLikeTencent(
+          port,
+          query(LOCAL_SDK_APP_ID),
+          JSON.stringify({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId, EventTime: '5' }),
+        );
       await full('pctA-X');
       expect(await getJson('/groups/pct%2541-X')).toMatchObject({ status: 404 });
       await full('pct%41-X');
@@ -115,8 +138,13 @@ describe('npm start', () => {
 
     it('filters events by command, and refuses a bad limit with 400', async () => {
       const disbands = await getJson(`${groupPath}/events?command=Group.CallbackAfterGroupDestroyed`);
-      expect(disbands.body.events.map((event: { command: string }) => event.command)).toEqual(['Group.CallbackAfterGroupDestroyed']);
-      expect(await getJson(`${groupPath}/events?limit=0`)).toMatchObject({ status: 400, body: { error: 'LimitInvalid' } });
+      expect(disbands.body.events.map((event: { command: string }) => event.command)).toEqual([
+        'Group.CallbackAfterGroupDestroyed',
+      ]);
+      expect(await getJson(`${groupPath}/events?limit=0`)).toMatchObject({
+        status: 400,
+        body: { error: 'LimitInvalid' },
+      });
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SDK_APP_ID } from '../../scripts/local/localSettings.js';
-import { freePort } from '../../scripts/local/freePort.js';
+import { LOCAL_SDK_APP_ID } from '../../scripts/stack/localSettings.js';
+import { freePort } from '../../scripts/stack/process/freePort.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
 import { postLikeTencent } from '../support/rawHttp.js';
 
@@ -28,7 +28,11 @@ describe('npm start without a reachable DynamoDB', () => {
   it('answers each callback, the first one included, with 500 and the FAIL envelope within 2 s', async () => {
     for (let delivery = 0; delivery < 3; delivery += 1) {
       const startedAt = performance.now();
-      const answer = await postLikeTencent(server.port, path, `{"GroupId":"@TGS#${delivery}","EventTime":"1670574414123"}`);
+      const answer = await postLikeTencent(
+        server.port,
+        path,
+        `{"GroupId":"@TGS#${delivery}","EventTime":"1670574414123"}`,
+      );
       const tookMs = performance.now() - startedAt;
       expect(answer.statusCode).toBe(500);
       expect(JSON.parse(answer.body)).toEqual({

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { portIsFree } from '../../scripts/local/busyPort.js';
-import { freePort } from '../../scripts/local/freePort.js';
-import { waitForOutput } from '../../scripts/local/localServerProcess.js';
-import { repositoryRoot, tsxCli } from '../../scripts/local/localSettings.js';
+import { repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
+import { portIsFree } from '../../scripts/stack/process/busyPort.js';
+import { freePort } from '../../scripts/stack/process/freePort.js';
+import { waitForOutput } from '../../scripts/stack/process/localServerProcess.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'operator-commands-'));
@@ -16,8 +16,12 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 const exitOf = (child: ChildProcess) =>
   new Promise<{ status: number | null; output: string }>((resolve) => {
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.once('close', (status) => resolve({ status, output }));
   });
 
@@ -26,7 +30,12 @@ describe('npm run replay', () => {
     const file = join(workDir, 'no-failures.log');
     writeFileSync(file, '{"level":"INFO","message":"webhook","outcome":"recorded"}\n');
 
-    const run = await exitOf(spawn(process.execPath, [tsxCli, 'scripts/replay.ts', file], { cwd: repositoryRoot, env: envWithoutReceiverSettings() }));
+    const run = await exitOf(
+      spawn(process.execPath, [tsxCli, 'scripts/tools/replay.ts', file], {
+        cwd: repositoryRoot,
+        env: envWithoutReceiverSettings(),
+      }),
+    );
 
     expect(run.status).toBe(1);
     expect(run.output).toContain(`${file}: no logged delivery to replay`);
@@ -40,10 +49,14 @@ describe('npm start', () => {
     await new Promise<void>((resolve) => busy.listen(port, resolve));
     try {
       const env = envWithoutReceiverSettings({ PORT: String(port), DYNAMODB_PORT: String(await freePort()) });
-      const run = await exitOf(spawn(process.execPath, [tsxCli, 'scripts/start.ts'], { cwd: repositoryRoot, env }));
+      const run = await exitOf(
+        spawn(process.execPath, [tsxCli, 'scripts/stack/start.ts'], { cwd: repositoryRoot, env }),
+      );
 
       expect(run.status).toBe(1);
-      expect(run.output.trim()).toBe(`Port ${port} is already in use: stop what listens there, or set PORT to another port.`);
+      expect(run.output.trim()).toBe(
+        `Port ${port} is already in use: stop what listens there, or set PORT to another port.`,
+      );
     } finally {
       busy.close();
     }
@@ -53,7 +66,11 @@ describe('npm start', () => {
     const [port, dynamoPort, lambdaPort] = [await freePort(), await freePort(), await freePort()];
     const npm = spawn('npm', ['start'], {
       cwd: repositoryRoot,
-      env: envWithoutReceiverSettings({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), OFFLINE_LAMBDA_PORT: String(lambdaPort) }),
+      env: envWithoutReceiverSettings({
+        PORT: String(port),
+        DYNAMODB_PORT: String(dynamoPort),
+        OFFLINE_LAMBDA_PORT: String(lambdaPort),
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = exitOf(npm);

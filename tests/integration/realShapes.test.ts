@@ -1,10 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
-import { repositoryRoot } from '../../scripts/local/localSettings.js';
+import { repositoryRoot } from '../../scripts/stack/localSettings.js';
 import { captureLogs } from '../support/captureLogs.js';
-import { TestEngine, dynamodbLocalSkipReason, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
@@ -34,45 +34,63 @@ describe.each(testEngines)('real shapes on %s', (engine) => {
   const eventItems = async () => (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
 
   describe('sample events of each shape', () => {
-    it.each(samples.filter((file) => file.startsWith('noted-')))('events/%s is recorded once, its notes on the item and in a WARN line', async (file) => {
-      // Prepare
-      const logs = captureLogs();
+    it.each(samples.filter((file) => file.startsWith('noted-')))(
+      'events/%s is recorded once, its notes on the item and in a WARN line',
+      async (file) => {
+        // Prepare
+        const logs = captureLogs();
 
-      // Act
-      let answers;
-      try {
-        answers = [await invokeHandler(webhook(), sampleEvent(file)), await invokeHandler(webhook(), sampleEvent(file))];
-      } finally {
-        logs.restore();
-      }
+        // Act
+        let answers: Awaited<ReturnType<typeof invokeHandler>>[];
+        try {
+          answers = [
+            await invokeHandler(webhook(), sampleEvent(file)),
+            await invokeHandler(webhook(), sampleEvent(file)),
+          ];
+        } finally {
+          logs.restore();
+        }
 
-      // Assess
-      expect(answers.map((answer) => answer.envelope)).toEqual([OK, OK]);
-      const items = await eventItems();
-      expect(items).toHaveLength(1);
-      expect(items[0]?.body?.S).toBe(sampleEvent(file).body);
-      const notes = items[0]?.shapeNotes?.L?.map((note) => note.S);
-      expect(notes?.length).toBeGreaterThan(0);
-      const lines = logs.entries().filter((entry) => entry.message === 'webhook');
-      expect(lines.map((line) => [line.level, line.outcome, line.shapeNotes])).toEqual([
-        ['WARN', 'recorded', notes],
-        ['WARN', 'duplicate', notes],
-      ]);
-    });
+        // Assess
+        expect(answers.map((answer) => answer.envelope)).toEqual([OK, OK]);
+        const items = await eventItems();
+        expect(items).toHaveLength(1);
+        expect(items[0]?.body?.S).toBe(sampleEvent(file).body);
+        const notes = items[0]?.shapeNotes?.L?.map((note) => note.S);
+        expect(notes?.length).toBeGreaterThan(0);
+        const lines = logs.entries().filter((entry) => entry.message === 'webhook');
+        expect(lines.map((line) => [line.level, line.outcome, line.shapeNotes])).toEqual([
+          ['WARN', 'recorded', notes],
+          ['WARN', 'duplicate', notes],
+        ]);
+      },
+    );
 
-    it.each(samples.filter((file) => file.startsWith('group-')))('events/%s is recorded without a note', async (file) => {
-      expect((await invokeHandler(webhook(), sampleEvent(file))).envelope).toEqual(OK);
-      const items = await eventItems();
-      expect(items).toHaveLength(1);
-      expect(items[0]).not.toHaveProperty('shapeNotes');
-    });
+    it.each(samples.filter((file) => file.startsWith('group-')))(
+      'events/%s is recorded without a note',
+      async (file) => {
+        expect((await invokeHandler(webhook(), sampleEvent(file))).envelope).toEqual(OK);
+        const items = await eventItems();
+        expect(items).toHaveLength(1);
+        expect(items[0]).not.toHaveProperty('shapeNotes');
+      },
+    );
   });
 
   describe('what each shape does to the group', () => {
     const setAttributes = (eventTime: number) =>
       tencentEvent({
         command: ATTR,
-        body: { CallbackCommand: ATTR, GroupId: GROUP_ID, OptionType: 'set', GroupAttr: [{ key: 'key1', value: 'a' }, { key: 'key2', value: 'b' }], EventTime: eventTime },
+        body: {
+          CallbackCommand: ATTR,
+          GroupId: GROUP_ID,
+          OptionType: 'set',
+          GroupAttr: [
+            { key: 'key1', value: 'a' },
+            { key: 'key2', value: 'b' },
+          ],
+          EventTime: eventTime,
+        },
       });
 
     it('a keys-only delete removes the keys from the state', async () => {
@@ -81,18 +99,32 @@ describe.each(testEngines)('real shapes on %s', (engine) => {
       expect((await reader().readState(GROUP_ID))?.attributes).toEqual({ key2: 'b' });
     });
 
-    it.each([['absent', undefined], ['null', null], ['empty', []], ['a list', [{ key: 'key1', value: 'x' }]]])(
-      'a clear whose GroupAttr is %s empties the attributes',
-      async (_, GroupAttr) => {
-        await invokeHandler(webhook(), setAttributes(1));
-        await invokeHandler(webhook(), tencentEvent({ command: ATTR, body: { CallbackCommand: ATTR, GroupId: GROUP_ID, OptionType: 'clear', GroupAttr, EventTime: 2 } }));
-        expect((await reader().readState(GROUP_ID))?.attributes).toEqual({});
-      },
-    );
+    it.each([
+      ['absent', undefined],
+      ['null', null],
+      ['empty', []],
+      ['a list', [{ key: 'key1', value: 'x' }]],
+    ])('a clear whose GroupAttr is %s empties the attributes', async (_, GroupAttr) => {
+      await invokeHandler(webhook(), setAttributes(1));
+      await invokeHandler(
+        webhook(),
+        tencentEvent({
+          command: ATTR,
+          body: { CallbackCommand: ATTR, GroupId: GROUP_ID, OptionType: 'clear', GroupAttr, EventTime: 2 },
+        }),
+      );
+      expect((await reader().readState(GROUP_ID))?.attributes).toEqual({});
+    });
 
     it('a set without a list empties the attributes', async () => {
       await invokeHandler(webhook(), setAttributes(1));
-      await invokeHandler(webhook(), tencentEvent({ command: ATTR, body: { CallbackCommand: ATTR, GroupId: GROUP_ID, OptionType: 'set', EventTime: 2 } }));
+      await invokeHandler(
+        webhook(),
+        tencentEvent({
+          command: ATTR,
+          body: { CallbackCommand: ATTR, GroupId: GROUP_ID, OptionType: 'set', EventTime: 2 },
+        }),
+      );
       expect((await reader().readState(GROUP_ID))?.attributes).toEqual({});
     });
 
@@ -108,9 +140,12 @@ describe.each(testEngines)('real shapes on %s', (engine) => {
       expect(event).toMatchObject({ memberCount: 3, memberAccounts: ['10001', 'peter'] });
     });
 
-    it('a topic\'s full event is recorded with its TopicId and does not make the community full', async () => {
+    it("a topic's full event is recorded with its TopicId and does not make the community full", async () => {
       const topicFull = sampleEvent('group-full-topic.json');
-      const { GroupId: communityId, TopicId: topicId } = JSON.parse(topicFull.body) as { GroupId: string; TopicId: string };
+      const { GroupId: communityId, TopicId: topicId } = JSON.parse(topicFull.body) as {
+        GroupId: string;
+        TopicId: string;
+      };
       await invokeHandler(webhook(), topicFull);
       expect(await reader().readState(communityId)).toMatchObject({ fullCount: 0, lastFullAt: null });
       const [event] = (await reader().readEvents(communityId, { limit: 10 })).events;

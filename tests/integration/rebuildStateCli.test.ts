@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupStateKey } from '../../lib/groupState/stateItem.js';
-import { ensureEventsTable } from '../../scripts/local/eventsTable.js';
-import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/local/localSettings.js';
+import { ensureEventsTable } from '../../scripts/stack/dynamo/eventsTable.js';
+import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
@@ -16,8 +16,15 @@ beforeAll(async () => {
   table = await startTestTable();
   await ensureEventsTable(table.client, LOCAL_TABLE_NAME);
   const webhook = inlineStateWebhook(table.client, LOCAL_TABLE_NAME);
-  for (const [GroupId, EventTime] of [['@TGS#one', '1'], ['@TGS#one', '2'], ['@TGS#two', '3']] as const) {
-    await invokeHandler(webhook, tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId, EventTime } }));
+  for (const [GroupId, EventTime] of [
+    ['@TGS#one', '1'],
+    ['@TGS#one', '2'],
+    ['@TGS#two', '3'],
+  ] as const) {
+    await invokeHandler(
+      webhook,
+      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId, EventTime } }),
+    );
   }
 });
 afterAll(async () => {
@@ -28,8 +35,11 @@ afterAll(async () => {
 const run = (args: string[]): Promise<{ status: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
     const env = envWithoutReceiverSettings({ AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint, TABLE_NAME: '' });
-    execFile(process.execPath, [tsxCli, 'scripts/rebuild-state.ts', ...args], { cwd: repositoryRoot, env, timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [tsxCli, 'scripts/tools/rebuild-state.ts', ...args],
+      { cwd: repositoryRoot, env, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 

@@ -2,15 +2,15 @@ import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
-import { dynamoPendingReplayChunks } from '../../lib/replay/pendingReplayChunks.js';
-import { RedriveFailedError, createRedriveHandler } from '../../lib/replay/redriveHandler.js';
+import { dynamoPendingReplayChunks } from '../../lib/redrive/pendingReplayChunks.js';
+import { createRedriveHandler, RedriveFailedError } from '../../lib/redrive/redriveHandler.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
-import { largeDisbandBody, membersForBytes } from '../../scripts/local/largeDisband.js';
+import { largeDisbandBody, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
 import { captureLogs } from '../support/captureLogs.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { failFirstPutWhere } from '../support/failingWrites.js';
 import { invokeHandler } from '../support/invokeHandler.js';
-import { type TencentRequestOptions, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
+import { signedQuery, TEST_TOKEN, type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
 
 /**
@@ -24,7 +24,12 @@ const context = { awsRequestId: 'redrive-test' } as Context;
 
 const config = () => testConfig({ tableName: table.tableName, callbackToken: TEST_TOKEN });
 const store = () => dynamoEventStore({ client: table.client, tableName: table.tableName });
-const redrive = () => createRedriveHandler({ config: config(), store: store(), pending: dynamoPendingReplayChunks({ client: table.client, tableName: table.tableName }) });
+const redrive = () =>
+  createRedriveHandler({
+    config: config(),
+    store: store(),
+    pending: dynamoPendingReplayChunks({ client: table.client, tableName: table.tableName }),
+  });
 
 /** Sends a signed request while every write fails, and returns the webhook's log lines. */
 const failedDelivery = async (request: TencentRequestOptions): Promise<string[]> => {
@@ -32,7 +37,10 @@ const failedDelivery = async (request: TencentRequestOptions): Promise<string[]>
   const restore = failFirstPutWhere(table.client, () => true);
   const logs = captureLogs();
   try {
-    const answer = await invokeHandler(webhook, tencentEvent({ ...request, query: { ...request.query, ...signedQuery(NOW) } }));
+    const answer = await invokeHandler(
+      webhook,
+      tencentEvent({ ...request, query: { ...request.query, ...signedQuery(NOW) } }),
+    );
     expect(answer.statusCode).toBe(500);
     return [...logs.lines];
   } finally {
@@ -70,7 +78,11 @@ const quietly = async <T>(act: () => Promise<T>): Promise<T> => {
 describe('the redrive', () => {
   it('records a delivery the webhook failed to store, and a second redrive of it is a duplicate', async () => {
     // Prepare
-    const body = { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#REDRIVE', EventTime: '1670574414123' };
+    const body = {
+      CallbackCommand: 'Group.CallbackAfterGroupFull',
+      GroupId: '@TGS#REDRIVE',
+      EventTime: '1670574414123',
+    };
     const lines = await failedDelivery({ body });
     expect(await eventItems()).toEqual([]);
 
@@ -83,10 +95,14 @@ describe('the redrive', () => {
     expect(second).toEqual({ recorded: 1, refused: 0, waiting: 0 });
     const items = await eventItems();
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ groupId: { S: '@TGS#REDRIVE' }, receivedAt: { N: String(NOW) }, body: { S: JSON.stringify(body) } });
+    expect(items[0]).toMatchObject({
+      groupId: { S: '@TGS#REDRIVE' },
+      receivedAt: { N: String(NOW) },
+      body: { S: JSON.stringify(body) },
+    });
   });
 
-  it('waits for a large delivery\'s lines across batches, then records it whole', async () => {
+  it("waits for a large delivery's lines across batches, then records it whole", async () => {
     // Prepare
     const rawBody = largeDisbandBody({ members: membersForBytes(1_000_000), groupId: '@TGS#REDRIVE_LARGE' });
     const lines = await failedDelivery({ command: DESTROYED, rawBody, base64: true });
@@ -105,24 +121,44 @@ describe('the redrive', () => {
     expect(second).toEqual({ recorded: 1, refused: 0, waiting: 0 });
     const items = await eventItems();
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ groupId: { S: '@TGS#REDRIVE_LARGE' }, bodyBytes: { N: String(Buffer.byteLength(rawBody)) } });
+    expect(items[0]).toMatchObject({
+      groupId: { S: '@TGS#REDRIVE_LARGE' },
+      bodyBytes: { N: String(Buffer.byteLength(rawBody)) },
+    });
   });
 
-  it('fails the invocation while DynamoDB still fails, so Lambda retries it and then hands it to the on-failure queue', async () => {
-    const lines = await failedDelivery({});
-    const restore = failFirstPutWhere(table.client, () => true);
-    try {
-      await expect(quietly(() => redrive()(subscriptionEvent(lines), context))).rejects.toBeInstanceOf(RedriveFailedError);
-    } finally {
-      restore();
-    }
-    expect(await eventItems()).toEqual([]);
-  });
+  it(
+    'fails the invocation while DynamoDB still fails, so Lambda retries it and then hands it to the on-failure ' +
+      'queue',
+    async () => {
+      const lines = await failedDelivery({});
+      const restore = failFirstPutWhere(table.client, () => true);
+      try {
+        await expect(quietly(() => redrive()(subscriptionEvent(lines), context))).rejects.toBeInstanceOf(
+          RedriveFailedError,
+        );
+      } finally {
+        restore();
+      }
+      expect(await eventItems()).toEqual([]);
+    },
+  );
 
-  it('ignores CloudWatch Logs\' control message and lines without a replay record', async () => {
-    expect(await redrive()(subscriptionEvent([], 'CONTROL_MESSAGE'), context)).toEqual({ recorded: 0, refused: 0, waiting: 0 });
-    const unrelated = [JSON.stringify({ level: 'ERROR', message: 'webhook', outcome: 'failed', reason: 'NotConfigured' }), 'START RequestId: 1'];
-    expect(await quietly(() => redrive()(subscriptionEvent(unrelated), context))).toEqual({ recorded: 0, refused: 0, waiting: 0 });
+  it("ignores CloudWatch Logs' control message and lines without a replay record", async () => {
+    expect(await redrive()(subscriptionEvent([], 'CONTROL_MESSAGE'), context)).toEqual({
+      recorded: 0,
+      refused: 0,
+      waiting: 0,
+    });
+    const unrelated = [
+      JSON.stringify({ level: 'ERROR', message: 'webhook', outcome: 'failed', reason: 'NotConfigured' }),
+      'START RequestId: 1',
+    ];
+    expect(await quietly(() => redrive()(subscriptionEvent(unrelated), context))).toEqual({
+      recorded: 0,
+      refused: 0,
+      waiting: 0,
+    });
     expect(await table.scan()).toEqual([]);
   });
 });

@@ -3,26 +3,38 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, serverlessCli } from '../../scripts/local/localSettings.js';
+import { repositoryRoot, serverlessCli } from '../../scripts/stack/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
+import type { Resource } from '../support/cloudFormation.js';
 
 /** The redrive as `serverless package` would deploy it (stage prod), read from the CloudFormation template. */
-interface Resource {
-  Type: string;
-  Properties: Record<string, any>;
-  DependsOn?: string[];
-}
-
 let outputDir: string;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
   outputDir = mkdtempSync(join(tmpdir(), 'sls-redrive-'));
-  const run = spawnSync(process.execPath, [serverlessCli, 'package', '--package', outputDir, '--stage', 'prod', '--param', 'region=eu-west-1', '--param', 'sdkAppId=1400123456', '--param', 'callbackTokenParameter=/chat/prod/callback-token'], {
-    cwd: repositoryRoot,
-    env: envWithoutReceiverSettings(),
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      serverlessCli,
+      'package',
+      '--package',
+      outputDir,
+      '--stage',
+      'prod',
+      '--param',
+      'region=eu-west-1',
+      '--param',
+      'sdkAppId=1400123456',
+      '--param',
+      'callbackTokenParameter=/chat/prod/callback-token',
+    ],
+    {
+      cwd: repositoryRoot,
+      env: envWithoutReceiverSettings(),
+      encoding: 'utf8',
+    },
+  );
   expect(run.status, run.stdout + run.stderr).toBe(0);
   resources = JSON.parse(readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
 }, 120_000);
@@ -34,8 +46,10 @@ afterAll(() => {
 const ofType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
 
 describe('the redrive in the packaged template', () => {
-  it('is subscribed to the webhook\'s failure lines, after the webhook\'s log group exists', () => {
-    const filters = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Logs::SubscriptionFilter');
+  it("is subscribed to the webhook's failure lines, after the webhook's log group exists", () => {
+    const filters = Object.entries(resources).filter(
+      ([, resource]) => resource.Type === 'AWS::Logs::SubscriptionFilter',
+    );
     expect(filters).toHaveLength(1);
     const [name, filter] = filters[0] as [string, Resource];
     expect(filter.Properties).toEqual({
@@ -46,7 +60,10 @@ describe('the redrive in the packaged template', () => {
     expect(filter.DependsOn).toContain('WebhookLogGroup');
     expect(name).toMatch(/^Redrive/);
     const permission = resources.RedriveLambdaPermissionLogsSubscriptionFilterCloudWatchLog;
-    expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] } });
+    expect(permission?.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': ['RedriveLambdaFunction', 'Arn'] },
+    });
   });
 
   it('is retried twice, then handed to its own queue', () => {
@@ -69,14 +86,25 @@ describe('the redrive in the packaged template', () => {
     const redrive = resources.RedriveLambdaFunction;
     expect(redrive?.Properties.Role).toEqual({ 'Fn::GetAtt': ['RedriveRole', 'Arn'] });
     expect(redrive?.Properties.Timeout).toBe(60);
-    expect(redrive?.Properties.Environment.Variables).toMatchObject({ SDK_APP_ID: '1400123456', TABLE_NAME: 'tencent-chat-webhooks-prod-events' });
+    expect(redrive?.Properties.Environment.Variables).toMatchObject({
+      SDK_APP_ID: '1400123456',
+      TABLE_NAME: 'tencent-chat-webhooks-prod-events',
+    });
     expect(Object.keys(redrive?.Properties.Environment.Variables ?? {})).not.toContain('CALLBACK_TOKEN');
     const statements = resources.RedriveRole?.Properties.Policies.flatMap(
       (policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement,
     );
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': ['RedriveLogGroup', 'Arn'] } },
-      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': ['RedriveLogGroup', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+      },
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['RedriveFailuresQueue', 'Arn'] } },
     ]);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
-import { replayEvent } from '../../lib/replay/replayEvent.js';
-import { replayRecordsInLog } from '../../lib/replay/replayRecordsInLog.js';
-import { InputLimit } from '../../lib/webhook/constants.js';
-import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhook/handler.js';
-import { largeDisbandBody, membersForBytes } from '../../scripts/local/largeDisband.js';
+import { replayEvent } from '../../lib/redrive/replayEvent.js';
+import { replayRecordsInLog } from '../../lib/redrive/replayRecordsInLog.js';
+import { InputLimit } from '../../lib/tencent/limits.js';
+import { createWebhookHandler, type WebhookLambdaHandler } from '../../lib/webhook/handler.js';
+import { largeDisbandBody, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
 import { captureLogs } from '../support/captureLogs.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { failFirstPutWhere } from '../support/failingWrites.js';
@@ -22,7 +22,10 @@ const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
 const CLOUDWATCH_EVENT_BYTES = 256 * 1024;
 
 const receiver = (): WebhookLambdaHandler =>
-  createWebhookHandler({ config: testConfig({ tableName: table.tableName }), store: dynamoEventStore({ client: table.client, tableName: table.tableName }) });
+  createWebhookHandler({
+    config: testConfig({ tableName: table.tableName }),
+    store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
+  });
 
 const logLinesOf = async (handler: WebhookLambdaHandler, request: TencentRequestOptions) => {
   const logs = captureLogs();
@@ -34,9 +37,13 @@ const logLinesOf = async (handler: WebhookLambdaHandler, request: TencentRequest
   }
 };
 
-describe('a refused request\'s log line', () => {
+describe("a refused request's log line", () => {
   it('names command, GroupId and reason, and carries the replay record once the caller is verified', async () => {
-    const rawBody = JSON.stringify({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: `@TGS#${'A'.repeat(200)}`, EventTime: 1 });
+    const rawBody = JSON.stringify({
+      CallbackCommand: 'Group.CallbackAfterGroupFull',
+      GroupId: `@TGS#${'A'.repeat(200)}`,
+      EventTime: 1,
+    });
     const { entries } = await logLinesOf(receiver(), { rawBody, query: { Sign: 'not-logged', RequestTime: '1' } });
     expect(entries).toEqual([
       expect.objectContaining({
@@ -45,7 +52,11 @@ describe('a refused request\'s log line', () => {
         command: 'Group.CallbackAfterGroupFull',
         groupId: `@TGS#${'A'.repeat(200)}`,
         reason: 'GroupIdInvalid',
-        replay: { query: expect.not.objectContaining({ Sign: expect.anything() }), body: rawBody, receivedAt: expect.any(Number) },
+        replay: {
+          query: expect.not.objectContaining({ Sign: expect.anything() }),
+          body: rawBody,
+          receivedAt: expect.any(Number),
+        },
       }),
     ]);
   });
@@ -53,21 +64,40 @@ describe('a refused request\'s log line', () => {
   it('takes the command from the body when the query has none', async () => {
     const rawBody = `{"CallbackCommand":"${DESTROYED}","GroupId":"g","Deep":${'['.repeat(40)}${']'.repeat(40)}}`;
     const { entries } = await logLinesOf(receiver(), { rawBody, query: { CallbackCommand: undefined } });
-    expect(entries).toEqual([expect.objectContaining({ outcome: 'rejected', command: DESTROYED, groupId: 'g', reason: 'BodyTooDeep', replay: expect.any(Object) })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        outcome: 'rejected',
+        command: DESTROYED,
+        groupId: 'g',
+        reason: 'BodyTooDeep',
+        replay: expect.any(Object),
+      }),
+    ]);
   });
 
   it('carries no body when the caller is not verified', async () => {
     const { entries } = await logLinesOf(receiver(), { query: { SdkAppid: '1400999999' } });
-    expect(entries).toEqual([expect.objectContaining({ outcome: 'rejected', command: 'Group.CallbackAfterGroupFull', reason: 'SdkAppIdMismatch' })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        outcome: 'rejected',
+        command: 'Group.CallbackAfterGroupFull',
+        reason: 'SdkAppIdMismatch',
+      }),
+    ]);
     expect(entries[0]).not.toHaveProperty('replay');
     expect(entries[0]).not.toHaveProperty('groupId');
   });
 
-  it('splits the replay record of a verified body over the size limit into lines that fit CloudWatch Logs', async () => {
+  it('splits the replay record of a verified body over the limit into lines that fit CloudWatch Logs', async () => {
     const rawBody = largeDisbandBody({ members: membersForBytes(InputLimit.bodyBytes + 10_000) });
     const { answer, lines, entries } = await logLinesOf(receiver(), { command: DESTROYED, rawBody, base64: true });
     expect(answer.statusCode).toBe(413);
-    expect(entries[0]).toMatchObject({ outcome: 'rejected', reason: 'BodyTooLarge', command: DESTROYED, groupId: '@TGS#_large_disband' });
+    expect(entries[0]).toMatchObject({
+      outcome: 'rejected',
+      reason: 'BodyTooLarge',
+      command: DESTROYED,
+      groupId: '@TGS#_large_disband',
+    });
     expect(lines.length).toBeGreaterThan(20);
     for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThan(CLOUDWATCH_EVENT_BYTES - 1024);
     expect(replayRecordsInLog(lines).records.map((record) => record.body)).toEqual([rawBody]);
@@ -81,7 +111,7 @@ describe('a large delivery DynamoDB failed to store', () => {
     const restore = failFirstPutWhere(table.client, () => true);
 
     // Act
-    let failed;
+    let failed: Awaited<ReturnType<typeof logLinesOf>>;
     try {
       failed = await logLinesOf(receiver(), { command: DESTROYED, rawBody, base64: true });
     } finally {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, tsxCli } from '../../scripts/local/localSettings.js';
+import { repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
 
 const TOKEN = 'smoke-test-token';
@@ -20,13 +20,21 @@ afterAll(async () => {
 
 const smoke = (env: NodeJS.ProcessEnv) =>
   new Promise<{ status: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, [tsxCli, 'scripts/smoke.ts', `http://localhost:${server.port}/webhook`], {
-      cwd: repositoryRoot,
-      env: envWithoutReceiverSettings({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...env }),
-    });
+    const child = spawn(
+      process.execPath,
+      [tsxCli, 'scripts/tools/smoke.ts', `http://localhost:${server.port}/webhook`],
+      {
+        cwd: repositoryRoot,
+        env: envWithoutReceiverSettings({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...env }),
+      },
+    );
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.once('close', (status) => resolve({ status, output }));
   });
 

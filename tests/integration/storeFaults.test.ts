@@ -3,16 +3,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RejectionReason } from '../../lib/webhook/constants.js';
+import { RejectionReason } from '../../lib/tencent/rejection.js';
 import type { WebhookLambdaHandler } from '../../lib/webhook/handler.js';
-import { repositoryRoot, tsxCli } from '../../scripts/local/localSettings.js';
+import { repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
+import { freePort } from '../../scripts/stack/process/freePort.js';
 import { type CapturedLogs, captureLogs } from '../support/captureLogs.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { type FaultyDynamo, failingDynamo, silentDynamo } from '../support/faultyDynamo.js';
-import { freePort } from '../../scripts/local/freePort.js';
 import { invokeHandler } from '../support/invokeHandler.js';
-import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
+import { signedQuery, TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
 
 /**
  * The deployed function (functions/webhook.ts, with its own DynamoDB client and settings) against a DynamoDB
@@ -73,7 +73,11 @@ const expectStorageFailedInTime = (result: Awaited<ReturnType<typeof deliverDuri
   expect(result.answer).toEqual({
     statusCode: 500,
     contentType: 'application/json',
-    envelope: { ActionStatus: 'FAIL', ErrorCode: RejectionReason.StorageFailed.errorCode, ErrorInfo: expect.any(String) },
+    envelope: {
+      ActionStatus: 'FAIL',
+      ErrorCode: RejectionReason.StorageFailed.errorCode,
+      ErrorInfo: expect.any(String),
+    },
   });
   expect(result.tookMs).toBeLessThan(TENCENT_TIMEOUT_MS);
 };
@@ -136,7 +140,10 @@ describe('a DynamoDB that fails: 5xx FAIL within 2 s, the delivery logged for re
     const startedAt = performance.now();
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        invokeHandler(handler, tencentEvent({ body: { GroupId: `@TGS#${index}`, EventTime: 1 }, query: signedQuery(Date.now()) })),
+        invokeHandler(
+          handler,
+          tencentEvent({ body: { GroupId: `@TGS#${index}`, EventTime: 1 }, query: signedQuery(Date.now()) }),
+        ),
       ),
     );
     expect(performance.now() - startedAt).toBeLessThan(TENCENT_TIMEOUT_MS);
@@ -162,7 +169,7 @@ describe('npm run replay', () => {
     new Promise((resolve) => {
       execFile(
         process.execPath,
-        [tsxCli, 'scripts/replay.ts', file],
+        [tsxCli, 'scripts/tools/replay.ts', file],
         {
           cwd: repositoryRoot,
           env: envWithoutReceiverSettings({
@@ -189,7 +196,10 @@ describe('npm run replay', () => {
     logs = captureLogs();
     const handler = await coldFunction(fault.endpoint);
     for (const body of [destroyedBody, untimed]) {
-      await invokeHandler(handler, tencentEvent({ command: body.CallbackCommand, body, query: signedQuery(Date.now()) }));
+      await invokeHandler(
+        handler,
+        tencentEvent({ command: body.CallbackCommand, body, query: signedQuery(Date.now()) }),
+      );
     }
     await invokeHandler(handler, tencentEvent({ query: {} }));
     const logFile = join(mkdtempSync(join(tmpdir(), 'replay-')), 'webhook.log');
@@ -214,9 +224,13 @@ describe('npm run replay', () => {
     expect(JSON.stringify(events)).not.toContain(TEST_TOKEN);
   });
 
-  it('refuses to replay another app\'s deliveries', async () => {
+  it("refuses to replay another app's deliveries", async () => {
     const logFile = join(mkdtempSync(join(tmpdir(), 'replay-')), 'webhook.log');
-    const foreign = { query: { SdkAppid: '1499999999', CallbackCommand: 'Group.CallbackAfterGroupFull' }, body: '{"GroupId":"x","EventTime":1}', receivedAt: 1 };
+    const foreign = {
+      query: { SdkAppid: '1499999999', CallbackCommand: 'Group.CallbackAfterGroupFull' },
+      body: '{"GroupId":"x","EventTime":1}',
+      receivedAt: 1,
+    };
     writeFileSync(logFile, `${JSON.stringify({ level: 'ERROR', outcome: 'failed', replay: foreign })}\n`);
     const result = await replay(logFile);
     expect(result.status).toBe(1);

@@ -1,18 +1,22 @@
 import { BatchWriteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { GroupCommand } from '../../lib/commands/constants.js';
-import { eventSortKey } from '../../lib/eventStore/keys.js';
 import type { APIGatewayProxyEventV2, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventSortKey } from '../../lib/dynamo/tableKeys.js';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
-import { dynamoGroupStateStore } from '../../lib/groupState/dynamoGroupStateStore.js';
+import { dynamoGroupStateStore } from '../../lib/groupState/store.js';
 import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
-import { GroupsRoute, createGroupsApiHandler } from '../../lib/groupsApi/handler.js';
+import { createGroupsApiHandler, GroupsRoute } from '../../lib/groupsApi/handler.js';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
+import { GroupCommand } from '../../lib/tencent/commands.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
-import { LOCAL_CREDENTIALS } from '../../scripts/local/localDynamoClient.js';
-import { type StreamPoller, startStreamPoller, streamMappingSettings } from '../../scripts/local/streamPoller.js';
-import { type TestTable, TestEngine, dynamodbLocalSkipReason, startTestTable } from '../support/dynaliteTable.js';
+import { LOCAL_CREDENTIALS } from '../../scripts/stack/dynamo/localDynamoClient.js';
+import {
+  type StreamPoller,
+  startStreamPoller,
+  streamMappingSettings,
+} from '../../scripts/stack/stream/streamPoller.js';
+import { dynamodbLocalSkipReason, startTestTable, TestEngine, type TestTable } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { eventItemOf } from '../support/recordEventItems.js';
 import { tencentEvent } from '../support/tencentRequest.js';
@@ -25,141 +29,243 @@ import { testConfig } from '../support/testConfig.js';
 const skipReason = dynamodbLocalSkipReason();
 const ATTR = 'Group.CallbackAfterGroupAttrChanged';
 
-describe.skipIf(skipReason !== undefined)(`the stream path on DynamoDB Local${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  let table: TestTable;
-  let tableName: string;
-  let streamsClient: DynamoDBStreamsClient;
-  let poller: StreamPoller | undefined;
+describe.skipIf(skipReason !== undefined)(
+  `the stream path on DynamoDB Local${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+  () => {
+    let table: TestTable;
+    let tableName: string;
+    let streamsClient: DynamoDBStreamsClient;
+    let poller: StreamPoller | undefined;
 
-  beforeAll(async () => {
-    table = await startTestTable(TestEngine.DynamodbLocal);
-    streamsClient = new DynamoDBStreamsClient({ endpoint: table.dynamo.endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
-  });
-  beforeEach(async () => {
-    tableName = await table.createTable();
-  });
-  afterAll(async () => {
-    await poller?.stop();
-    streamsClient?.destroy();
-    await table?.close();
-  });
-
-  // DynamoDB Local serializes writes (about 15 ms each under 60 concurrent PutItems here), past the webhook's 1 s deadline.
-  const webhook = () =>
-    createWebhookHandler({ config: testConfig({ tableName }), store: dynamoEventStore({ client: table.client, tableName, deadlineMs: 30_000 }) });
-  const readState = async (groupId: string) => {
-    const api = createGroupsApiHandler({ reader: dynamoGroupReader({ client: table.client, tableName }) });
-    const response = await api({ routeKey: GroupsRoute.State, pathParameters: { groupId } } as unknown as APIGatewayProxyEventV2);
-    return { status: response.statusCode, body: JSON.parse(response.body) };
-  };
-  const startPolling = (invoke: (event: DynamoDBStreamEvent) => ReturnType<ReturnType<typeof createGroupStateStreamHandler>>, settings = streamMappingSettings, onGiveUp?: () => void) => {
-    poller = startStreamPoller({ client: table.client, streamsClient, tableName, invoke, settings, idleMs: 50, ...(onGiveUp ? { onGiveUp } : {}) });
-    return poller;
-  };
-
-  it('turns webhooks into the group state through the stream, with the mapping\'s filter and batch size', async () => {
-    // Prepare: events delivered out of order, one twice (a duplicate writes nothing, so it has no record)
-    const seen: number[] = [];
-    const groupState = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName }) });
-    const running = startPolling(async (event) => {
-      seen.push(...event.Records.map((record) => (record.dynamodb?.Keys?.sk?.S?.startsWith('EVENT#') ? 1 : 0)));
-      return groupState(event);
+    beforeAll(async () => {
+      table = await startTestTable(TestEngine.DynamodbLocal);
+      streamsClient = new DynamoDBStreamsClient({
+        endpoint: table.dynamo.endpoint,
+        region: 'local',
+        credentials: LOCAL_CREDENTIALS,
+      });
     });
-    const handler = webhook();
-    const deliveries = [
-      tencentEvent({ command: ATTR, body: { CallbackCommand: ATTR, GroupId: '@TGS#stream', OptionType: 'set', GroupAttr: [{ key: 'k', value: 'new' }], EventTime: '3000' } }),
-      tencentEvent({ command: ATTR, body: { CallbackCommand: ATTR, GroupId: '@TGS#stream', OptionType: 'modify', GroupAttr: [{ key: 'k', value: 'old' }], EventTime: '2000' } }),
-      ...Array.from({ length: 60 }, (_, index) => tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#stream', EventTime: String(1000 + index) } })),
-      tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#stream', EventTime: '1000' } }),
-    ];
+    beforeEach(async () => {
+      tableName = await table.createTable();
+    });
+    afterAll(async () => {
+      await poller?.stop();
+      streamsClient?.destroy();
+      await table?.close();
+    });
 
-    // Act
-    const answers = await Promise.all(deliveries.map((delivery) => invokeHandler(handler, delivery)));
-    await running.drained();
-    const state = await readState('@TGS#stream');
-    await running.stop();
+    // DynamoDB Local serializes writes (about 15 ms each under 60 concurrent PutItems here), past the webhook's 1 s
+    // deadline.
+    const webhook = () =>
+      createWebhookHandler({
+        config: testConfig({ tableName }),
+        store: dynamoEventStore({ client: table.client, tableName, deadlineMs: 30_000 }),
+      });
+    const readState = async (groupId: string) => {
+      const api = createGroupsApiHandler({ reader: dynamoGroupReader({ client: table.client, tableName }) });
+      const response = await api({
+        routeKey: GroupsRoute.State,
+        pathParameters: { groupId },
+      } as unknown as APIGatewayProxyEventV2);
+      return { status: response.statusCode, body: JSON.parse(response.body) };
+    };
+    const startPolling = (
+      invoke: (event: DynamoDBStreamEvent) => ReturnType<ReturnType<typeof createGroupStateStreamHandler>>,
+      settings = streamMappingSettings,
+      onGiveUp?: () => void,
+    ) => {
+      poller = startStreamPoller({
+        client: table.client,
+        streamsClient,
+        tableName,
+        invoke,
+        settings,
+        idleMs: 50,
+        ...(onGiveUp ? { onGiveUp } : {}),
+      });
+      return poller;
+    };
 
-    // Assess: only event items reached the function (not the state item's own INSERT/MODIFY records)
-    expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
-    expect(seen).toHaveLength(62);
-    expect(seen.every((isEvent) => isEvent === 1)).toBe(true);
-    expect(state).toMatchObject({ status: 200, body: { groupId: '@TGS#stream', fullCount: 60, eventCount: 62, attributes: { k: 'new' }, lastEventTime: 3000 } });
-  }, 120_000);
-
-  it('re-reads from a reported failure until the function succeeds, and gives a batch up after maximumRetryAttempts', async () => {
-    // Prepare: the function reports its first record failed twice; a second group's record always fails
-    const groupState = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client: table.client, tableName }) });
-    let flaky = 2;
-    const givenUp: unknown[] = [];
-    const running = startPolling(
-      async (event) => {
-        const first = event.Records[0];
-        if (first?.dynamodb?.NewImage?.groupId?.S === '@TGS#poison') return { batchItemFailures: [{ itemIdentifier: first.dynamodb.SequenceNumber ?? '' }] };
-        if (flaky > 0 && first !== undefined) {
-          flaky -= 1;
-          return { batchItemFailures: [{ itemIdentifier: first.dynamodb?.SequenceNumber ?? '' }] };
-        }
+    it("turns webhooks into the group state through the stream, with the mapping's filter and batch size", async () => {
+      // Prepare: events delivered out of order, one twice (a duplicate writes nothing, so it has no record)
+      const seen: number[] = [];
+      const groupState = createGroupStateStreamHandler({
+        store: dynamoGroupStateStore({ client: table.client, tableName }),
+      });
+      const running = startPolling(async (event) => {
+        seen.push(...event.Records.map((record) => (record.dynamodb?.Keys?.sk?.S?.startsWith('EVENT#') ? 1 : 0)));
         return groupState(event);
-      },
-      { ...streamMappingSettings, maximumRetryAttempts: 2 },
-      () => givenUp.push(1),
-    );
+      });
+      const handler = webhook();
+      const deliveries = [
+        tencentEvent({
+          command: ATTR,
+          body: {
+            CallbackCommand: ATTR,
+            GroupId: '@TGS#stream',
+            OptionType: 'set',
+            GroupAttr: [{ key: 'k', value: 'new' }],
+            EventTime: '3000',
+          },
+        }),
+        tencentEvent({
+          command: ATTR,
+          body: {
+            CallbackCommand: ATTR,
+            GroupId: '@TGS#stream',
+            OptionType: 'modify',
+            GroupAttr: [{ key: 'k', value: 'old' }],
+            EventTime: '2000',
+          },
+        }),
+        ...Array.from({ length: 60 }, (_, index) =>
+          tencentEvent({
+            body: {
+              CallbackCommand: 'Group.CallbackAfterGroupFull',
+              GroupId: '@TGS#stream',
+              EventTime: String(1000 + index),
+            },
+          }),
+        ),
+        tencentEvent({
+          body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#stream', EventTime: '1000' },
+        }),
+      ];
 
-    // Act
-    await invokeHandler(webhook(), tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#flaky', EventTime: '1' } }));
-    await running.drained();
-    await invokeHandler(webhook(), tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#poison', EventTime: '2' } }));
-    await invokeHandler(webhook(), tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#after', EventTime: '3' } }));
-    await running.drained();
-    await running.stop();
+      // Act
+      const answers = await Promise.all(deliveries.map((delivery) => invokeHandler(handler, delivery)));
+      await running.drained();
+      const state = await readState('@TGS#stream');
+      await running.stop();
 
-    // Assess
-    expect(flaky).toBe(0);
-    expect((await readState('@TGS#flaky')).body).toMatchObject({ fullCount: 1 });
-    expect(givenUp).toHaveLength(1);
-    expect((await readState('@TGS#poison')).status).toBe(404);
-  }, 120_000);
+      // Assess: only event items reached the function (not the state item's own INSERT/MODIFY records)
+      expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
+      expect(seen).toHaveLength(62);
+      expect(seen.every((isEvent) => isEvent === 1)).toBe(true);
+      expect(state).toMatchObject({
+        status: 200,
+        body: { groupId: '@TGS#stream', fullCount: 60, eventCount: 62, attributes: { k: 'new' }, lastEventTime: 3000 },
+      });
+    }, 120_000);
 
-  const groupFullItem = (index: number) => {
-    const deliveryId = index.toString(16).padStart(32, '0');
-    return eventItemOf({ groupId: '@TGS#batching', command: GroupCommand.GroupFull, eventTime: 1000 + index, deliveryId, sortKey: eventSortKey(1000 + index, deliveryId) });
-  };
+    it('re-reads from a reported failure until the function succeeds, and gives a batch up after ' +
+      'maximumRetryAttempts', async () => {
+      // Prepare: the function reports its first record failed twice; a second group's record always fails
+      const groupState = createGroupStateStreamHandler({
+        store: dynamoGroupStateStore({ client: table.client, tableName }),
+      });
+      let flaky = 2;
+      const givenUp: unknown[] = [];
+      const running = startPolling(
+        async (event) => {
+          const first = event.Records[0];
+          if (first?.dynamodb?.NewImage?.groupId?.S === '@TGS#poison')
+            return { batchItemFailures: [{ itemIdentifier: first.dynamodb.SequenceNumber ?? '' }] };
+          if (flaky > 0 && first !== undefined) {
+            flaky -= 1;
+            return { batchItemFailures: [{ itemIdentifier: first.dynamodb?.SequenceNumber ?? '' }] };
+          }
+          return groupState(event);
+        },
+        { ...streamMappingSettings, maximumRetryAttempts: 2 },
+        () => givenUp.push(1),
+      );
 
-  it('gathers records for maximumBatchingWindowInSeconds, up to batchSize, as the event source mapping does', async () => {
-    // Prepare: batches of at most 5 within a 1 s window
-    const sizes: number[] = [];
-    const running = startPolling(async (event) => (sizes.push(event.Records.length), { batchItemFailures: [] }), {
-      ...streamMappingSettings,
-      batchSize: 5,
-      maximumBatchingWindowInSeconds: 1,
-    });
+      // Act
+      await invokeHandler(
+        webhook(),
+        tencentEvent({
+          body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#flaky', EventTime: '1' },
+        }),
+      );
+      await running.drained();
+      await invokeHandler(
+        webhook(),
+        tencentEvent({
+          body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#poison', EventTime: '2' },
+        }),
+      );
+      await invokeHandler(
+        webhook(),
+        tencentEvent({
+          body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#after', EventTime: '3' },
+        }),
+      );
+      await running.drained();
+      await running.stop();
 
-    // Act: 7 events, 60 ms apart
-    for (let index = 0; index < 7; index += 1) {
-      await table.client.send(new PutItemCommand({ TableName: tableName, Item: groupFullItem(index) }));
-      await new Promise((resolve) => setTimeout(resolve, 60));
-    }
-    await running.drained();
-    await running.stop();
+      // Assess
+      expect(flaky).toBe(0);
+      expect((await readState('@TGS#flaky')).body).toMatchObject({ fullCount: 1 });
+      expect(givenUp).toHaveLength(1);
+      expect((await readState('@TGS#poison')).status).toBe(404);
+    }, 120_000);
 
-    // Assess: a full batch, then the rest once the window passed (without the window: one record a call)
-    expect(sizes).toEqual([5, 2]);
-  }, 60_000);
+    const groupFullItem = (index: number) => {
+      const deliveryId = index.toString(16).padStart(32, '0');
+      return eventItemOf({
+        groupId: '@TGS#batching',
+        command: GroupCommand.GroupFull,
+        eventTime: 1000 + index,
+        deliveryId,
+        sortKey: eventSortKey(1000 + index, deliveryId),
+      });
+    };
 
-  it('reads a batch larger than one GetRecords returns (1,000 records) in several reads', async () => {
-    // Prepare: 1,100 events recorded before the poller starts
-    for (let first = 0; first < 1_100; first += 25) {
-      const items = Array.from({ length: 25 }, (_, offset) => ({ PutRequest: { Item: groupFullItem(first + offset) } }));
-      await table.client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: items } }));
-    }
-    const sizes: number[] = [];
+    it('gathers records for maximumBatchingWindowInSeconds, up to batchSize, as the event source ' +
+      'mapping does', async () => {
+      // Prepare: batches of at most 5 within a 1 s window
+      const sizes: number[] = [];
+      const running = startPolling(
+        async (event) => {
+          sizes.push(event.Records.length);
+          return { batchItemFailures: [] };
+        },
+        {
+          ...streamMappingSettings,
+          batchSize: 5,
+          maximumBatchingWindowInSeconds: 1,
+        },
+      );
 
-    // Act
-    const running = startPolling(async (event) => (sizes.push(event.Records.length), { batchItemFailures: [] }), { ...streamMappingSettings, batchSize: 1_100 });
-    await running.drained();
-    await running.stop();
+      // Act: 7 events, 60 ms apart
+      for (let index = 0; index < 7; index += 1) {
+        await table.client.send(new PutItemCommand({ TableName: tableName, Item: groupFullItem(index) }));
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      await running.drained();
+      await running.stop();
 
-    // Assess
-    expect(sizes).toEqual([1_100]);
-  }, 120_000);
-});
+      // Assess: a full batch, then the rest once the window passed (without the window: one record a call)
+      expect(sizes).toEqual([5, 2]);
+    }, 60_000);
+
+    it('reads a batch larger than one GetRecords returns (1,000 records) in several reads', async () => {
+      // Prepare: 1,100 events recorded before the poller starts
+      for (let first = 0; first < 1_100; first += 25) {
+        const items = Array.from({ length: 25 }, (_, offset) => ({
+          PutRequest: { Item: groupFullItem(first + offset) },
+        }));
+        await table.client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: items } }));
+      }
+      const sizes: number[] = [];
+
+      // Act
+      const running = startPolling(
+        async (event) => {
+          sizes.push(event.Records.length);
+          return { batchItemFailures: [] };
+        },
+        {
+          ...streamMappingSettings,
+          batchSize: 1_100,
+        },
+      );
+      await running.drained();
+      await running.stop();
+
+      // Assess
+      expect(sizes).toEqual([1_100]);
+    }, 120_000);
+  },
+);

@@ -1,18 +1,18 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockEventCreator } from 'aws-lambda-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import type { WebhookConfig } from '../../lib/config.js';
-import { RejectionReason } from '../../lib/webhook/constants.js';
-import { type WebhookLambdaHandler, createWebhookHandler } from '../../lib/webhook/handler.js';
-import { repositoryRoot } from '../../scripts/local/localSettings.js';
-import { TestEngine, dynamodbLocalSkipReason, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
+import { RejectionReason } from '../../lib/tencent/rejection.js';
+import { createWebhookHandler, type WebhookLambdaHandler } from '../../lib/webhook/handler.js';
+import { repositoryRoot } from '../../scripts/stack/localSettings.js';
 import { captureLogs } from '../support/captureLogs.js';
+import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
-import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery, tencentEvent } from '../support/tencentRequest.js';
+import { signedQuery, TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
 
 // On DynamoDB Local too: AWS's own validation rules, which dynalite does not apply.
@@ -28,7 +28,10 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
 
   const table = useFreshTablePerTest(engine);
 
-  const receiver = (overrides: Partial<WebhookConfig> = {}, client: DynamoDBClient = table.client): WebhookLambdaHandler =>
+  const receiver = (
+    overrides: Partial<WebhookConfig> = {},
+    client: DynamoDBClient = table.client,
+  ): WebhookLambdaHandler =>
     createWebhookHandler({
       config: testConfig({ tableName: table.tableName, ...overrides }),
       store: dynamoEventStore({ client, tableName: table.tableName }),
@@ -99,7 +102,10 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
   describe('what Tencent really sends', () => {
     it('needs no Content-Type, and ignores a wrong one', async () => {
       expect((await invokeHandler(receiver(), tencentEvent())).envelope).toEqual(OK);
-      const labelledAsText = tencentEvent({ body: { GroupId: 'g2', EventTime: 2 }, headers: { 'content-type': 'text/plain' } });
+      const labelledAsText = tencentEvent({
+        body: { GroupId: 'g2', EventTime: 2 },
+        headers: { 'content-type': 'text/plain' },
+      });
       expect((await invokeHandler(receiver(), labelledAsText)).envelope).toEqual(OK);
       expect(await eventItems()).toHaveLength(2);
     });
@@ -119,7 +125,12 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
     });
 
     it('keeps fields Tencent adds later in the stored body', async () => {
-      const body = { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g', EventTime: '1', NewField: { a: [1] } };
+      const body = {
+        CallbackCommand: 'Group.CallbackAfterGroupFull',
+        GroupId: 'g',
+        EventTime: '1',
+        NewField: { a: [1] },
+      };
       await invokeHandler(receiver(), tencentEvent({ body }));
       expect(JSON.parse(text((await eventItems())[0]?.body) ?? '')).toEqual(body);
     });
@@ -129,8 +140,16 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
         path: '/webhook',
         method: 'POST',
         headers: { Host: 'example.execute-api.eu-west-1.amazonaws.com' },
-        queryStringParameters: { SdkAppid: TEST_SDK_APP_ID, CallbackCommand: 'Group.CallbackAfterGroupFull', contenttype: 'json' },
-        body: JSON.stringify({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#rest', EventTime: '99' }),
+        queryStringParameters: {
+          SdkAppid: TEST_SDK_APP_ID,
+          CallbackCommand: 'Group.CallbackAfterGroupFull',
+          contenttype: 'json',
+        },
+        body: JSON.stringify({
+          CallbackCommand: 'Group.CallbackAfterGroupFull',
+          GroupId: '@TGS#rest',
+          EventTime: '99',
+        }),
       });
       const answer = await invokeHandler(receiver(), restEvent);
       expect(answer).toEqual({ statusCode: 200, contentType: 'application/json', envelope: OK });
@@ -149,7 +168,10 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
 
     it('treats a retry with reordered keys, another ClientIP and OptPlatform as the same delivery', async () => {
       const handler = receiver();
-      await invokeHandler(handler, tencentEvent({ rawBody: '{"CallbackCommand":"Group.CallbackAfterGroupFull","GroupId":"g","EventTime":"5"}' }));
+      await invokeHandler(
+        handler,
+        tencentEvent({ rawBody: '{"CallbackCommand":"Group.CallbackAfterGroupFull","GroupId":"g","EventTime":"5"}' }),
+      );
       await invokeHandler(
         handler,
         tencentEvent({
@@ -177,7 +199,10 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
     it('stores each repeated group-full with its own EventTime', async () => {
       const handler = receiver();
       for (const EventTime of ['1', '2', '3']) {
-        await invokeHandler(handler, tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g', EventTime } }));
+        await invokeHandler(
+          handler,
+          tencentEvent({ body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: 'g', EventTime } }),
+        );
       }
       expect((await eventItems()).map((item) => item.eventTime?.N).sort()).toEqual(['1', '2', '3']);
     });
@@ -192,7 +217,10 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
       });
       await invokeHandler(handler, tencentEvent({ body }));
       now += 30_000;
-      await Promise.all([invokeHandler(handler, tencentEvent({ body })), invokeHandler(handler, tencentEvent({ body }))]);
+      await Promise.all([
+        invokeHandler(handler, tencentEvent({ body })),
+        invokeHandler(handler, tencentEvent({ body })),
+      ]);
       const items = await eventItems();
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ eventTime: { N: String(NOW) }, eventTimeSource: { S: 'received' } });
@@ -290,12 +318,18 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
     );
 
     it('is still refused when it comes from another app', async () => {
-      const answer = await invokeHandler(receiver(), tencentEvent({ command: 'Group.CallbackBeforeSendMsg', query: { SdkAppid: '1' } }));
+      const answer = await invokeHandler(
+        receiver(),
+        tencentEvent({ command: 'Group.CallbackBeforeSendMsg', query: { SdkAppid: '1' } }),
+      );
       expect(answer.statusCode).toBe(403);
     });
 
     it('is answered OK when only the body names it', async () => {
-      const event = tencentEvent({ query: { CallbackCommand: undefined }, body: { CallbackCommand: 'Group.CallbackAfterSendMsg', GroupId: 'g' } });
+      const event = tencentEvent({
+        query: { CallbackCommand: undefined },
+        body: { CallbackCommand: 'Group.CallbackAfterSendMsg', GroupId: 'g' },
+      });
       expect((await invokeHandler(receiver(), event)).envelope).toEqual(OK);
       expect(await table.scan()).toEqual([]);
     });
@@ -305,7 +339,9 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
     const withToken = () => receiver({ callbackToken: TEST_TOKEN });
 
     it('records a correctly signed, fresh request', async () => {
-      expect((await invokeHandler(withToken(), tencentEvent({ query: signedQuery(NOW - 5_000) }))).envelope).toEqual(OK);
+      expect((await invokeHandler(withToken(), tencentEvent({ query: signedQuery(NOW - 5_000) }))).envelope).toEqual(
+        OK,
+      );
       expect(await eventItems()).toHaveLength(1);
     });
 
@@ -353,7 +389,12 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
     it('logs each rejection with its precise reason', async () => {
       const logs = captureLogs();
       try {
-        for (const query of [{}, signedQuery(NOW - 120_000), signedQuery(NOW, 'another-token'), { ...signedQuery(NOW), SdkAppid: '1' }]) {
+        for (const query of [
+          {},
+          signedQuery(NOW - 120_000),
+          signedQuery(NOW, 'another-token'),
+          { ...signedQuery(NOW), SdkAppid: '1' },
+        ]) {
           await invokeHandler(withToken(), tencentEvent({ query }));
         }
         expect(logs.entries().map((entry) => [entry.level, entry.outcome, entry.reason])).toEqual([
@@ -371,12 +412,18 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
   describe('when storage fails', () => {
     it('answers 500 with the FAIL envelope when DynamoDB throttles', async () => {
       const client = new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-      mockClient(client).on(PutItemCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+      mockClient(client)
+        .on(PutItemCommand)
+        .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
       const answer = await invokeHandler(receiver({}, client), tencentEvent());
       expect(answer).toEqual({
         statusCode: 500,
         contentType: 'application/json',
-        envelope: { ActionStatus: 'FAIL', ErrorCode: RejectionReason.StorageFailed.errorCode, ErrorInfo: 'the event could not be recorded; retry later' },
+        envelope: {
+          ActionStatus: 'FAIL',
+          ErrorCode: RejectionReason.StorageFailed.errorCode,
+          ErrorInfo: 'the event could not be recorded; retry later',
+        },
       });
     });
 
@@ -400,7 +447,11 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
       });
       const answer = await invokeHandler(handler, tencentEvent());
       expect(answer.statusCode).toBe(500);
-      expect(answer.envelope).toEqual({ ActionStatus: 'FAIL', ErrorCode: RejectionReason.InternalError.errorCode, ErrorInfo: 'internal error' });
+      expect(answer.envelope).toEqual({
+        ActionStatus: 'FAIL',
+        ErrorCode: RejectionReason.InternalError.errorCode,
+        ErrorInfo: 'internal error',
+      });
     });
   });
 });

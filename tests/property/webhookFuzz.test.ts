@@ -1,12 +1,12 @@
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callbackSign } from '../../lib/webhook/callbackSign.js';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import type { EventStore } from '../../lib/eventStore/types.js';
-import type { ValidatedGroupEvent } from '../../lib/eventStore/types.js';
-import { RejectionReason } from '../../lib/webhook/constants.js';
+import { callbackSign } from '../../lib/tencent/callbackSign.js';
+import type { ValidatedGroupEvent } from '../../lib/tencent/delivery.js';
+import { RejectionReason } from '../../lib/tencent/rejection.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
-import { type TestTable, startTestTable } from '../support/dynaliteTable.js';
+import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
@@ -17,16 +17,28 @@ import { testConfig } from '../support/testConfig.js';
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3_000);
 const NOW = 1_763_800_000_000;
-const RECORDED = ['Group.CallbackAfterGroupFull', 'Group.CallbackAfterGroupDestroyed', 'Group.CallbackAfterGroupAttrChanged'];
+const RECORDED = [
+  'Group.CallbackAfterGroupFull',
+  'Group.CallbackAfterGroupDestroyed',
+  'Group.CallbackAfterGroupAttrChanged',
+];
 const FAIL_CODES = new Set<number>(Object.values(RejectionReason).map((reason) => reason.errorCode));
 
 // Valid deliveries, built the way Tencent does.
 const groupId = fc.oneof(fc.constantFrom('@TGS#2J4SZEAEL', '@TGS#_room'), fc.string({ minLength: 1, maxLength: 40 }));
-const eventTime = fc.option(fc.oneof(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 0, max: 2 ** 45 }).map(String)), { nil: undefined });
+const eventTime = fc.option(
+  fc.oneof(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 0, max: 2 ** 45 }).map(String)),
+  { nil: undefined },
+);
 const account = fc.string({ maxLength: 32 });
 const validBody = fc.oneof(
   fc.record(
-    { CallbackCommand: fc.constant(RECORDED[0]), GroupId: groupId, TopicId: fc.string({ maxLength: 60 }), EventTime: eventTime },
+    {
+      CallbackCommand: fc.constant(RECORDED[0]),
+      GroupId: groupId,
+      TopicId: fc.string({ maxLength: 60 }),
+      EventTime: eventTime,
+    },
     { requiredKeys: ['CallbackCommand', 'GroupId'] },
   ),
   fc.record(
@@ -37,7 +49,10 @@ const validBody = fc.oneof(
       Owner_Account: account,
       Name: fc.string({ maxLength: 100 }),
       Operator_Account: account,
-      MemberList: fc.oneof(fc.array(fc.record({ Member_Account: fc.oneof(account, fc.integer()) }), { maxLength: 5 }), fc.constant(null)),
+      MemberList: fc.oneof(
+        fc.array(fc.record({ Member_Account: fc.oneof(account, fc.integer()) }), { maxLength: 5 }),
+        fc.constant(null),
+      ),
       EventTime: eventTime,
     },
     { requiredKeys: ['CallbackCommand', 'GroupId'] },
@@ -50,7 +65,13 @@ const validBody = fc.oneof(
       Operator_Account: account,
       OptionType: fc.constantFrom('set', 'modify', 'delete', 'clear'),
       GroupAttr: fc.oneof(
-        fc.array(fc.record({ key: fc.string({ maxLength: 32 }), value: fc.oneof(fc.string({ maxLength: 64 }), fc.integer()) }, { requiredKeys: ['key'] }), { maxLength: 4 }),
+        fc.array(
+          fc.record(
+            { key: fc.string({ maxLength: 32 }), value: fc.oneof(fc.string({ maxLength: 64 }), fc.integer()) },
+            { requiredKeys: ['key'] },
+          ),
+          { maxLength: 4 },
+        ),
         fc.constant(null),
       ),
       EventTime: eventTime,
@@ -61,7 +82,11 @@ const validBody = fc.oneof(
 
 // Ways a body goes wrong: a field replaced by any JSON, a field dropped, a prototype key, broken text.
 const mutatedBody = fc
-  .tuple(validBody, fc.constantFrom('GroupId', 'EventTime', 'CallbackCommand', 'MemberList', 'GroupAttr', 'Type'), fc.jsonValue({ maxDepth: 3 }))
+  .tuple(
+    validBody,
+    fc.constantFrom('GroupId', 'EventTime', 'CallbackCommand', 'MemberList', 'GroupAttr', 'Type'),
+    fc.jsonValue({ maxDepth: 3 }),
+  )
   .chain(([body, field, value]) =>
     fc.constantFrom(
       JSON.stringify({ ...body, [field]: value }),
@@ -70,20 +95,49 @@ const mutatedBody = fc
       JSON.stringify(body).slice(0, -1),
     ),
   );
-const anyText = fc.oneof(fc.string(), fc.json({ maxDepth: 4 }), fc.constant(''), fc.constant('['.repeat(40) + ']'.repeat(40)));
+const anyText = fc.oneof(
+  fc.string(),
+  fc.json({ maxDepth: 4 }),
+  fc.constant(''),
+  fc.constant('['.repeat(40) + ']'.repeat(40)),
+);
 
 const sign = (requestTime: string) => callbackSign(TEST_TOKEN, requestTime);
 const signature = fc.oneof(
   fc.record({ kind: fc.constant('fresh' as const), skewSeconds: fc.integer({ min: -60, max: 60 }) }),
-  fc.record({ kind: fc.constant('stale' as const), skewSeconds: fc.oneof(fc.integer({ min: 61, max: 10 ** 6 }), fc.integer({ min: -(10 ** 6), max: -61 })) }),
-  fc.record({ kind: fc.constant('forged' as const), sign: fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 })) }),
+  fc.record({
+    kind: fc.constant('stale' as const),
+    skewSeconds: fc.oneof(fc.integer({ min: 61, max: 10 ** 6 }), fc.integer({ min: -(10 ** 6), max: -61 })),
+  }),
+  fc.record({
+    kind: fc.constant('forged' as const),
+    sign: fc.oneof(
+      fc.string(),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }),
+    ),
+  }),
   fc.record({ kind: fc.constant('unsigned' as const) }),
 );
 
 const request = fc.record({
-  body: fc.oneof({ weight: 4, arbitrary: validBody.map((body) => JSON.stringify(body)) }, { weight: 3, arbitrary: mutatedBody }, { weight: 1, arbitrary: anyText }),
-  sdkAppId: fc.oneof({ weight: 8, arbitrary: fc.constant<string | undefined>(TEST_SDK_APP_ID) }, { weight: 1, arbitrary: fc.option(fc.string(), { nil: undefined }) }),
-  queryCommand: fc.oneof({ weight: 6, arbitrary: fc.constant<string | undefined>('from-body') }, { weight: 1, arbitrary: fc.option(fc.oneof(fc.constantFrom(...RECORDED, 'Group.CallbackBeforeSendMsg'), fc.string()), { nil: undefined }) }),
+  body: fc.oneof(
+    { weight: 4, arbitrary: validBody.map((body) => JSON.stringify(body)) },
+    { weight: 3, arbitrary: mutatedBody },
+    { weight: 1, arbitrary: anyText },
+  ),
+  sdkAppId: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<string | undefined>(TEST_SDK_APP_ID) },
+    { weight: 1, arbitrary: fc.option(fc.string(), { nil: undefined }) },
+  ),
+  queryCommand: fc.oneof(
+    { weight: 6, arbitrary: fc.constant<string | undefined>('from-body') },
+    {
+      weight: 1,
+      arbitrary: fc.option(fc.oneof(fc.constantFrom(...RECORDED, 'Group.CallbackBeforeSendMsg'), fc.string()), {
+        nil: undefined,
+      }),
+    },
+  ),
   clientIp: fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 300 })), { nil: undefined }),
   signature,
   base64: fc.boolean(),
@@ -102,7 +156,9 @@ const commandOf = (text: string): string | undefined => {
 };
 
 const queryOf = (input: FuzzRequest): Record<string, string | undefined> => {
-  const requestTime = String(Math.floor(NOW / 1000) + ('skewSeconds' in input.signature ? input.signature.skewSeconds : 0));
+  const requestTime = String(
+    Math.floor(NOW / 1000) + ('skewSeconds' in input.signature ? input.signature.skewSeconds : 0),
+  );
   const signed =
     input.signature.kind === 'unsigned'
       ? {}
@@ -152,7 +208,8 @@ const recordable = (input: FuzzRequest): boolean => {
   if (!authentic(input) || body === null || typeof body !== 'object' || Array.isArray(body)) return false;
   const query = queryOf(input);
   if (Object.values(query).some((value) => value !== undefined && value.length > 256)) return false;
-  const command = query.CallbackCommand || (typeof body.CallbackCommand === 'string' ? body.CallbackCommand : undefined);
+  const command =
+    query.CallbackCommand || (typeof body.CallbackCommand === 'string' ? body.CallbackCommand : undefined);
   if (command === undefined || !RECORDED.includes(command)) return false;
   if (prototypeKeysIn(input.body).length > 0 || depthOf(body) > 32) return false;
   return typeof body.GroupId === 'string' && body.GroupId.length > 0 && body.GroupId.length <= 128;
@@ -172,7 +229,8 @@ describe('the handler under random and mutated requests', () => {
     await table.close();
   });
 
-  it(`records every authenticated request of a recorded command with a usable GroupId exactly once, over ${RUNS} cases`, async () => {
+  it(`records every authenticated request of a recorded command with a usable GroupId exactly once, over ` +
+    `${RUNS} cases`, async () => {
     const dynamo = dynamoEventStore({ client: table.client, tableName, deadlineMs: 10_000 });
     const calls: ValidatedGroupEvent[] = [];
     const store: EventStore = {
@@ -184,7 +242,11 @@ describe('the handler under random and mutated requests', () => {
       },
     };
     const handlers = {
-      signed: createWebhookHandler({ config: testConfig({ tableName, callbackToken: TEST_TOKEN }), store, now: () => NOW }),
+      signed: createWebhookHandler({
+        config: testConfig({ tableName, callbackToken: TEST_TOKEN }),
+        store,
+        now: () => NOW,
+      }),
       open: createWebhookHandler({ config: testConfig({ tableName }), store, now: () => NOW }),
     };
 

@@ -16,11 +16,17 @@ export const captureLogs = (): CapturedLogs => {
   const lines: string[] = [];
   const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
   const captureWrite = (chunk: unknown): boolean => {
-    lines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     return true;
   };
   const spies = [
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation(capture)),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation(capture),
+    ),
     vi.spyOn(process.stdout, 'write').mockImplementation(captureWrite),
     vi.spyOn(process.stderr, 'write').mockImplementation(captureWrite),
   ];

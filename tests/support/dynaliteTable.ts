@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/local/embeddedDynamo.js';
-import { ensureEventsTable, scanAllItems } from '../../scripts/local/eventsTable.js';
-import { localDynamoClient } from '../../scripts/local/localDynamoClient.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/stack/dynamo/embeddedDynamo.js';
+import { ensureEventsTable, scanAllItems } from '../../scripts/stack/dynamo/eventsTable.js';
+import { localDynamoClient } from '../../scripts/stack/dynamo/localDynamoClient.js';
 
 /** The two local DynamoDB engines the integration tests run on. */
 export const TestEngine = { Dynalite: 'dynalite', DynamodbLocal: 'DynamoDB Local' } as const;

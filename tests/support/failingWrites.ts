@@ -4,7 +4,10 @@ import type { DynamoDBClient, PutItemCommandInput } from '@aws-sdk/client-dynamo
  * Injects a fault into a real client: the first PutItem whose input matches fails as if the process had died
  * there (nothing is sent), every other request goes to the real DynamoDB. Returns a function that removes it.
  */
-export const failFirstPutWhere = (client: DynamoDBClient, matches: (input: PutItemCommandInput) => boolean): (() => void) => {
+export const failFirstPutWhere = (
+  client: DynamoDBClient,
+  matches: (input: PutItemCommandInput) => boolean,
+): (() => void) => {
   let failed = false;
   const name = `failFirstPut-${Math.random()}`;
   client.middlewareStack.add(

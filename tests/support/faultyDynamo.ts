@@ -1,5 +1,5 @@
-import { type Server, type Socket, createServer } from 'node:net';
-import { type Server as HttpServer, createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 
 export interface FaultyDynamo {
   endpoint: string;
@@ -29,7 +29,9 @@ export const silentDynamo = async (): Promise<FaultyDynamo> => {
     socket.on('close', () => sockets.delete(socket));
   });
   let connections = 0;
-  server.on('connection', () => void (connections += 1));
+  server.on('connection', () => {
+    connections += 1;
+  });
   return { endpoint: await listen(server), received: () => connections, close: closeAll(server, sockets) };
 };
 
@@ -54,7 +56,9 @@ export const failingDynamo = async ({
     request.on('end', () => {
       setTimeout(() => {
         response.writeHead(statusCode, { 'content-type': 'application/x-amz-json-1.0' });
-        response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${errorType}`, message: 'Rate exceeded' }));
+        response.end(
+          JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${errorType}`, message: 'Rate exceeded' }),
+        );
       }, delayMs);
     });
   });

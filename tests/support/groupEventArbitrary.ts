@@ -1,18 +1,27 @@
 import fc from 'fast-check';
-import { eventSortKey } from '../../lib/eventStore/keys.js';
-import { GroupCommand } from '../../lib/commands/constants.js';
-import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
+import { eventSortKey } from '../../lib/dynamo/tableKeys.js';
+import type { StateMergeInput } from '../../lib/groupState/fold.js';
+import { GroupCommand } from '../../lib/tencent/commands.js';
 
 export const PROPERTY_GROUP_ID = '@TGS#2J4SZEAEL';
 
 /** Few keys, so events collide on them; `__proto__` and `constructor` check the map is a plain data map. */
 const attributeKey = fc.constantFrom('a', 'b', 'c', 'level', '__proto__', 'constructor');
 /** Keys-only entries too: Tencent's delete sends them; a set or modify entry without a value changes nothing. */
-const attributeList = fc.array(fc.record({ key: attributeKey, value: fc.constantFrom('1', '2', 'x', '') }, { requiredKeys: ['key'] }), { maxLength: 4 });
+const attributeList = fc.array(
+  fc.record({ key: attributeKey, value: fc.constantFrom('1', '2', 'x', '') }, { requiredKeys: ['key'] }),
+  { maxLength: 4 },
+);
 const groupType = fc.option(fc.constantFrom('Public', 'Private', 'ChatRoom', 'Community'), { nil: undefined });
 
 const eventBody = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ command: fc.constant(GroupCommand.GroupFull), topicId: fc.constantFrom('@TGS#_topic1', '@TGS#_topic2') }, { requiredKeys: ['command'] }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      { command: fc.constant(GroupCommand.GroupFull), topicId: fc.constantFrom('@TGS#_topic1', '@TGS#_topic2') },
+      { requiredKeys: ['command'] },
+    ),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -59,12 +68,10 @@ export const groupEvents = (maxLength: number, minLength = 1): fc.Arbitrary<Stat
 
 /** The events as they might arrive: each at least once, some several times, in any order. */
 export const deliveriesOf = (events: StateMergeInput[]): fc.Arbitrary<StateMergeInput[]> =>
-  fc
-    .array(fc.nat({ max: events.length - 1 }), { maxLength: events.length })
-    .chain((repeats) => {
-      const all = [...events, ...repeats.map((index) => events[index] as StateMergeInput)];
-      return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
-    });
+  fc.array(fc.nat({ max: events.length - 1 }), { maxLength: events.length }).chain((repeats) => {
+    const all = [...events, ...repeats.map((index) => events[index] as StateMergeInput)];
+    return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+  });
 
 /** Events and one way of delivering them. */
 export const groupEventDeliveries = (maxLength: number) =>
@@ -79,10 +86,16 @@ export const streamBatchesOf = (deliveries: StateMergeInput[], maxBatch: number)
   fc
     .tuple(
       fc.array(fc.integer({ min: 1, max: maxBatch }), { minLength: deliveries.length, maxLength: deliveries.length }),
-      fc.array(fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat({ max: maxBatch - 1 }) }), {
-        minLength: deliveries.length,
-        maxLength: deliveries.length,
-      }),
+      fc.array(
+        fc.oneof(
+          { weight: 2, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: fc.nat({ max: maxBatch - 1 }) },
+        ),
+        {
+          minLength: deliveries.length,
+          maxLength: deliveries.length,
+        },
+      ),
     )
     .map(([sizes, redeliveredFrom]) => {
       const batches: StateMergeInput[][] = [];

@@ -7,7 +7,11 @@ type GroupsRouteKey = (typeof GroupsRoute)[keyof typeof GroupsRoute];
  * A read-API request as an HTTP API (2.0) event, the group ID as API Gateway's path parameter. `rawPath` is
  * left unencoded: the handler reads the path parameter only, and a lone surrogate has no URL encoding.
  */
-export const groupsApiRequest = (routeKey: GroupsRouteKey, groupId: string, query?: Record<string, string>): APIGatewayProxyEventV2 =>
+export const groupsApiRequest = (
+  routeKey: GroupsRouteKey,
+  groupId: string,
+  query?: Record<string, string>,
+): APIGatewayProxyEventV2 =>
   ({
     version: '2.0',
     routeKey,

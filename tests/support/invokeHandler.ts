@@ -1,5 +1,5 @@
 import { mockContextCreator } from 'aws-lambda-test-utils';
-import type { TencentEnvelope } from '../../lib/webhook/tencentAnswer.js';
+import type { TencentEnvelope } from '../../lib/tencent/envelope.js';
 import type { WebhookLambdaHandler } from '../../lib/webhook/handler.js';
 
 export interface InvokeResult {

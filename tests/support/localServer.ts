@@ -1,4 +1,4 @@
-import { type LocalServer, startLocalServer as startServer } from '../../scripts/local/localServerProcess.js';
+import { type LocalServer, startLocalServer as startServer } from '../../scripts/stack/process/localServerProcess.js';
 import { envWithoutReceiverSettings } from './childEnv.js';
 
 export type { LocalServer };

@@ -37,5 +37,8 @@ export const postLikeTencent = (port: number, pathAndQuery: string, body: string
       socket.destroy();
       resolve({ ...head, body: bodyBytes.toString('utf8') });
     });
-    socket.write(`POST ${pathAndQuery} HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `POST ${pathAndQuery} HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Length: ` +
+        `${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { RejectionReasonName } from '../../lib/webhook/constants.js';
-import { WebhookRejectedError } from '../../lib/webhook/errors.js';
+import type { RejectionReasonName } from '../../lib/tencent/rejection.js';
+import { WebhookRejectedError } from '../../lib/tencent/rejection.js';
 
 /** The reason `act` was refused with, or undefined when it was not; any other error fails the test. */
 export const rejectionReasonOf = (act: () => unknown): RejectionReasonName | undefined => {

@@ -1,6 +1,5 @@
-import { GroupCommand } from '../../lib/commands/constants.js';
-import type { GroupStateView } from '../../lib/groupState/merge.js';
-import type { StateMergeInput } from '../../lib/groupState/mergeInput.js';
+import type { GroupStateView, StateMergeInput } from '../../lib/groupState/fold.js';
+import { GroupCommand } from '../../lib/tencent/commands.js';
 
 /**
  * The specification the merge is tested against, written as plainly as possible: sort the distinct events
@@ -44,7 +43,8 @@ export const replayGroupEvents = (deliveries: readonly StateMergeInput[]): Group
       if (event.optionType === 'set') attributes = new Map();
       if (event.optionType === 'clear') attributes = new Map();
       for (const { key, value } of listed) {
-        if ((event.optionType === 'set' || event.optionType === 'modify') && value !== undefined) attributes.set(key, value);
+        if ((event.optionType === 'set' || event.optionType === 'modify') && value !== undefined)
+          attributes.set(key, value);
         if (event.optionType === 'delete') attributes.delete(key);
       }
     }

@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -24,7 +24,10 @@ export interface SignatureCheckingAws {
   close(): Promise<void>;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION = new RegExp(
+  '^AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ' +
+    'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$',
+);
 
 const readBody = async (request: IncomingMessage): Promise<string> => {
   let text = '';
@@ -37,15 +40,30 @@ const amzDate = (value: string): Date =>
   new Date(value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
 
 /** Signs the request again with the expected credentials, from its own signed headers and time, and compares. */
-const signatureMatches = async (request: IncomingMessage, body: string, credentials: TestCredentials): Promise<boolean> => {
+const signatureMatches = async (
+  request: IncomingMessage,
+  body: string,
+  credentials: TestCredentials,
+): Promise<boolean> => {
   const match = AUTHORIZATION.exec(request.headers.authorization ?? '');
   if (!match) return false;
   const [, , , region = '', service = '', signedHeaderNames = '', signature] = match;
-  const headers = Object.fromEntries(signedHeaderNames.split(';').map((name) => [name, String(request.headers[name] ?? '')]));
+  const headers = Object.fromEntries(
+    signedHeaderNames.split(';').map((name) => [name, String(request.headers[name] ?? '')]),
+  );
   const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
   const signer = new SignatureV4({ service, region, credentials, sha256: Sha256 });
   const resigned = await signer.sign(
-    { method: request.method ?? 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers, body },
+    {
+      method: request.method ?? 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: {},
+      headers,
+      body,
+    },
     { signingDate: amzDate(headers['x-amz-date'] ?? '') },
   );
   return String(resigned.headers.authorization).endsWith(`Signature=${signature}`);
@@ -56,7 +74,10 @@ const signatureMatches = async (request: IncomingMessage, body: string, credenti
  * request's SigV4 signature against `credentials`: PutItem and GetItem succeed empty, GetParameter answers
  * `parameterValue`, a request signed otherwise gets the 403 AWS would send.
  */
-export const startSignatureCheckingAws = async (credentials: TestCredentials, parameterValue: string): Promise<SignatureCheckingAws> => {
+export const startSignatureCheckingAws = async (
+  credentials: TestCredentials,
+  parameterValue: string,
+): Promise<SignatureCheckingAws> => {
   const requests: SignedRequestSeen[] = [];
   const server: Server = createServer((request, response) => {
     void readBody(request).then(async (body) => {
@@ -72,10 +93,18 @@ export const startSignatureCheckingAws = async (credentials: TestCredentials, pa
       response.setHeader('content-type', 'application/x-amz-json-1.0');
       if (!seen.signatureValid) {
         response.statusCode = 403;
-        response.end(JSON.stringify({ __type: 'InvalidSignatureException', message: 'The request signature we calculated does not match' }));
+        response.end(
+          JSON.stringify({
+            __type: 'InvalidSignatureException',
+            message: 'The request signature we calculated does not match',
+          }),
+        );
         return;
       }
-      const answer = seen.target === 'AmazonSSM.GetParameter' ? { Parameter: { Type: 'SecureString', Value: parameterValue, Version: 1 } } : {};
+      const answer =
+        seen.target === 'AmazonSSM.GetParameter'
+          ? { Parameter: { Type: 'SecureString', Value: parameterValue, Version: 1 } }
+          : {};
       response.end(JSON.stringify(answer));
     });
   });

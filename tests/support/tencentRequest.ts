@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { callbackSign } from '../../lib/webhook/callbackSign.js';
+import { callbackSign } from '../../lib/tencent/callbackSign.js';
 
 export const TEST_SDK_APP_ID = '1400000001';
 export const TEST_TOKEN = 'test-callback-token-5f1c';
@@ -39,7 +39,11 @@ export const tencentEvent = ({
     routeKey: 'POST /webhook',
     rawPath: '/webhook',
     rawQueryString: new URLSearchParams(params).toString(),
-    headers: { host: 'example.execute-api.eu-west-1.amazonaws.com', 'content-length': String(Buffer.byteLength(text)), ...headers },
+    headers: {
+      host: 'example.execute-api.eu-west-1.amazonaws.com',
+      'content-length': String(Buffer.byteLength(text)),
+      ...headers,
+    },
     queryStringParameters: params,
     requestContext: {
       accountId: '123456789012',

@@ -4,7 +4,12 @@ import { LOCAL_TABLE_NAME, readWebhookConfig } from '../../lib/config.js';
 describe('readWebhookConfig', () => {
   it('reads the documented variables', () => {
     expect(
-      readWebhookConfig({ SDK_APP_ID: ' 1400123456 ', CALLBACK_TOKEN: 'tok', TABLE_NAME: 'events-prod', EVENT_RETENTION_DAYS: '30' }),
+      readWebhookConfig({
+        SDK_APP_ID: ' 1400123456 ',
+        CALLBACK_TOKEN: 'tok',
+        TABLE_NAME: 'events-prod',
+        EVENT_RETENTION_DAYS: '30',
+      }),
     ).toEqual({
       sdkAppId: '1400123456',
       callbackToken: 'tok',
@@ -15,7 +20,9 @@ describe('readWebhookConfig', () => {
   });
 
   it('treats empty or unusable values as unset', () => {
-    expect(readWebhookConfig({ SDK_APP_ID: '', CALLBACK_TOKEN: '', TABLE_NAME: ' ', EVENT_RETENTION_DAYS: 'forever' })).toEqual({
+    expect(
+      readWebhookConfig({ SDK_APP_ID: '', CALLBACK_TOKEN: '', TABLE_NAME: ' ', EVENT_RETENTION_DAYS: 'forever' }),
+    ).toEqual({
       sdkAppId: '',
       callbackToken: undefined,
       maxClockSkewSeconds: 60,
@@ -26,7 +33,11 @@ describe('readWebhookConfig', () => {
   });
 
   it('reads the rotation token and the freshness window', () => {
-    const config = readWebhookConfig({ CALLBACK_TOKEN: 'old', CALLBACK_TOKEN_NEXT: 'new', CALLBACK_MAX_SKEW_SECONDS: '300' });
+    const config = readWebhookConfig({
+      CALLBACK_TOKEN: 'old',
+      CALLBACK_TOKEN_NEXT: 'new',
+      CALLBACK_MAX_SKEW_SECONDS: '300',
+    });
     expect(config).toMatchObject({ callbackToken: 'old', callbackTokenNext: 'new', maxClockSkewSeconds: 300 });
     expect(config.problem).toBeUndefined();
   });

@@ -1,8 +1,7 @@
-import type { CommandHandlers } from '../../commands/types.js';
-import { WebhookOutcome, logWebhookOutcome } from '../outcome.js';
-import { queryOf } from '../query.js';
-import { okResponse } from '../tencentAnswer.js';
-import { type WebhookMiddleware, elapsedMs, logContextOf } from '../types.js';
+import type { CommandHandlers } from '../../tencent/delivery.js';
+import { okResponse } from '../../tencent/envelope.js';
+import { logWebhookOutcome, WebhookOutcome } from '../outcome.js';
+import { elapsedMs, logContextOf, queryOf, type WebhookMiddleware } from '../types.js';
 
 /**
  * A verified command we do not record is answered OK at once, whatever its body: for "before" webhooks a
@@ -13,11 +12,14 @@ export const acknowledgeUnrecordedCommands = (handlers: CommandHandlers, now: ()
   before: function acknowledgeUnrecordedCommandsBefore(request) {
     const command = queryOf(request.event).callbackCommand;
     if (!command || handlers.has(command)) return undefined;
-    logWebhookOutcome({
-      outcome: WebhookOutcome.Ignored,
-      command,
-      durationMs: elapsedMs(request.internal, now),
-    }, logContextOf(request));
+    logWebhookOutcome(
+      {
+        outcome: WebhookOutcome.Ignored,
+        command,
+        durationMs: elapsedMs(request.internal, now),
+      },
+      logContextOf(request),
+    );
     return okResponse();
   },
 });

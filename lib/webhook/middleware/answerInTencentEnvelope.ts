@@ -1,13 +1,13 @@
 import { StoreError } from '../../dynamo/errors.js';
-import type { ReceiveResult } from '../../commands/router.js';
-import { WebhookRejectedError } from '../errors.js';
-import { replayRecordOf } from '../../replay/replayRecord.js';
-import { WebhookOutcome, logWebhookOutcome } from '../outcome.js';
-import { queryOf, readWebhookQuery } from '../query.js';
-import { failResponse, okResponse } from '../tencentAnswer.js';
-import { isJsonObject } from '../../commands/payload.js';
-import { InputLimit } from '../constants.js';
-import { type WebhookMiddleware, type WebhookRequestEvent, elapsedMs, logContextOf } from '../types.js';
+import { failResponse, okResponse } from '../../tencent/envelope.js';
+import { InputLimit } from '../../tencent/limits.js';
+import { isJsonObject } from '../../tencent/payload.js';
+import { readWebhookQuery } from '../../tencent/query.js';
+import { WebhookRejectedError } from '../../tencent/rejection.js';
+import { logWebhookOutcome, WebhookOutcome } from '../outcome.js';
+import type { ReceiveResult } from '../receive.js';
+import { replayRecordOf } from '../replayRecord.js';
+import { elapsedMs, logContextOf, queryOf, type WebhookMiddleware, type WebhookRequestEvent } from '../types.js';
 
 const fromJsonBodyParser = (error: Error): boolean =>
   (error.cause as { package?: unknown } | undefined)?.package === '@middy/http-json-body-parser';
@@ -18,7 +18,8 @@ export const toRejection = (error: Error): WebhookRejectedError => {
   if (error instanceof StoreError) {
     return new WebhookRejectedError('StorageFailed', 'the event could not be recorded; retry later', { cause: error });
   }
-  if (fromJsonBodyParser(error)) return new WebhookRejectedError('BodyNotJson', 'body is not valid JSON', { cause: error });
+  if (fromJsonBodyParser(error))
+    return new WebhookRejectedError('BodyNotJson', 'body is not valid JSON', { cause: error });
   return new WebhookRejectedError('InternalError', 'internal error', { cause: error });
 };
 
@@ -34,7 +35,10 @@ const bodyTextOf = (event: WebhookRequestEvent): string | undefined => {
 
 /** The parsed body; parsed here only for a verified request the chain refused before its parser ran. */
 const parsedBodyOf = (event: WebhookRequestEvent, verified: boolean): Record<string, unknown> | undefined => {
-  const body = event.rawBody === undefined && typeof event.body === 'string' && verified ? parseOrUndefined(bodyTextOf(event)) : event.body;
+  const body =
+    event.rawBody === undefined && typeof event.body === 'string' && verified
+      ? parseOrUndefined(bodyTextOf(event))
+      : event.body;
   return isJsonObject(body) ? body : undefined;
 };
 
@@ -70,13 +74,16 @@ export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware =>
   },
   after: function answerInTencentEnvelopeAfter(request) {
     const result = request.response as ReceiveResult;
-    logWebhookOutcome({
-      outcome: result.outcome,
-      command: result.command,
-      groupId: result.groupId,
-      ...(result.shapeNotes === undefined ? {} : { shapeNotes: result.shapeNotes }),
-      durationMs: elapsedMs(request.internal, now),
-    }, logContextOf(request));
+    logWebhookOutcome(
+      {
+        outcome: result.outcome,
+        command: result.command,
+        groupId: result.groupId,
+        ...(result.shapeNotes === undefined ? {} : { shapeNotes: result.shapeNotes }),
+        durationMs: elapsedMs(request.internal, now),
+      },
+      logContextOf(request),
+    );
     request.response = okResponse();
   },
   onError: function answerInTencentEnvelopeOnError(request) {
@@ -88,16 +95,20 @@ export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware =>
     const { receivedAt } = request.event;
     // A request that passed verification and was not recorded is logged whole: it can be replayed or redriven.
     const replayable = bodyText !== undefined && bodyText !== '' && receivedAt !== undefined;
-    logWebhookOutcome({
-      outcome: failed ? WebhookOutcome.Failed : WebhookOutcome.Rejected,
-      command: queryOf(request.event).callbackCommand ?? textField(body, 'CallbackCommand', InputLimit.queryParameterLength),
-      groupId: textField(body, 'GroupId', LOGGED_GROUP_ID_LENGTH),
-      reason: rejection.reason,
-      errorCode: rejection.errorCode,
-      detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
-      durationMs: elapsedMs(request.internal, now),
-      ...(replayable ? { replay: replayRecordOf(request.event.queryStringParameters, bodyText, receivedAt) } : {}),
-    }, logContextOf(request));
+    logWebhookOutcome(
+      {
+        outcome: failed ? WebhookOutcome.Failed : WebhookOutcome.Rejected,
+        command:
+          queryOf(request.event).callbackCommand ?? textField(body, 'CallbackCommand', InputLimit.queryParameterLength),
+        groupId: textField(body, 'GroupId', LOGGED_GROUP_ID_LENGTH),
+        reason: rejection.reason,
+        errorCode: rejection.errorCode,
+        detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
+        durationMs: elapsedMs(request.internal, now),
+        ...(replayable ? { replay: replayRecordOf(request.event.queryStringParameters, bodyText, receivedAt) } : {}),
+      },
+      logContextOf(request),
+    );
     request.response = failResponse(rejection.httpStatus, rejection.errorCode, rejection.message);
   },
 });

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { InputLimit } from '../constants.js';
-import { WebhookRejectedError } from '../errors.js';
+import { InputLimit } from '../../tencent/limits.js';
+import { WebhookRejectedError } from '../../tencent/rejection.js';
 import type { WebhookMiddleware } from '../types.js';
 
 /** Bytes a body decodes to, computed without decoding it: base64 carries 3 bytes in every 4 characters. */

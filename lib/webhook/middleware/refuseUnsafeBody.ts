@@ -1,5 +1,5 @@
-import { FORBIDDEN_BODY_KEYS, InputLimit } from '../constants.js';
-import { WebhookRejectedError } from '../errors.js';
+import { FORBIDDEN_BODY_KEYS, InputLimit } from '../../tencent/limits.js';
+import { WebhookRejectedError } from '../../tencent/rejection.js';
 import type { WebhookMiddleware } from '../types.js';
 
 /**
@@ -14,12 +14,14 @@ export const assertSafeBodyShape = (body: unknown, maxDepth: number = InputLimit
     if (depth > maxDepth) {
       throw new WebhookRejectedError('BodyTooDeep', `body nests deeper than ${maxDepth} levels`);
     }
-    const children = Array.isArray(value) ? value : Object.keys(value).map((key) => {
-      if (FORBIDDEN_BODY_KEYS.has(key)) {
-        throw new WebhookRejectedError('BodyKeyForbidden', `body has a forbidden key: ${key}`);
-      }
-      return (value as Record<string, unknown>)[key];
-    });
+    const children = Array.isArray(value)
+      ? value
+      : Object.keys(value).map((key) => {
+          if (FORBIDDEN_BODY_KEYS.has(key)) {
+            throw new WebhookRejectedError('BodyKeyForbidden', `body has a forbidden key: ${key}`);
+          }
+          return (value as Record<string, unknown>)[key];
+        });
     for (const child of children) pending.push({ value: child, depth: depth + 1 });
   }
 };

@@ -1,9 +1,10 @@
 import type { WebhookConfig } from '../../config.js';
-import { callbackSign, signsMatch } from '../callbackSign.js';
+import { callbackSign, signsMatch } from '../../tencent/callbackSign.js';
+import { assertQueryWithinLimits, type WebhookQuery } from '../../tencent/query.js';
+import { WebhookRejectedError } from '../../tencent/rejection.js';
 import type { CallbackTokenSource } from '../callbackTokenSource.js';
-import { WebhookRejectedError } from '../errors.js';
-import { type WebhookQuery, assertQueryWithinLimits, queryOf } from '../query.js';
 import type { WebhookMiddleware } from '../types.js';
+import { queryOf } from '../types.js';
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 
@@ -22,7 +23,7 @@ export const verifyRequest = (query: WebhookQuery, config: WebhookConfig, nowMs:
     throw new WebhookRejectedError('SdkAppIdMissing', 'query parameter SdkAppid is missing');
   }
   if (query.sdkAppId !== config.sdkAppId) {
-    throw new WebhookRejectedError('SdkAppIdMismatch', 'SdkAppid is not this receiver\'s app');
+    throw new WebhookRejectedError('SdkAppIdMismatch', "SdkAppid is not this receiver's app");
   }
   const tokens = [config.callbackToken, config.callbackTokenNext].filter((token) => token !== undefined);
   if (tokens.length === 0) return;
@@ -30,7 +31,10 @@ export const verifyRequest = (query: WebhookQuery, config: WebhookConfig, nowMs:
   const { sign, requestTime } = query;
   if (!sign || !requestTime) {
     const missing = [!sign && 'Sign', !requestTime && 'RequestTime'].filter(Boolean).join(' and ');
-    throw new WebhookRejectedError('SignMissing', `query parameter ${missing} missing (a callback token is configured)`);
+    throw new WebhookRejectedError(
+      'SignMissing',
+      `query parameter ${missing} missing (a callback token is configured)`,
+    );
   }
   if (!UNIX_SECONDS.test(requestTime)) {
     throw new WebhookRejectedError('RequestTimeInvalid', 'RequestTime is not a Unix time in seconds');
@@ -54,7 +58,11 @@ export const verifyRequest = (query: WebhookQuery, config: WebhookConfig, nowMs:
  * token source (an SSM parameter in deployed stages) the tokens come from it, and a callback that arrives
  * while it cannot be read is refused: never accepted unsigned for want of a token.
  */
-export const verifyTencentCaller = (config: WebhookConfig, now: () => number, tokenSource?: CallbackTokenSource): WebhookMiddleware => ({
+export const verifyTencentCaller = (
+  config: WebhookConfig,
+  now: () => number,
+  tokenSource?: CallbackTokenSource,
+): WebhookMiddleware => ({
   before:
     tokenSource === undefined
       ? function verifyTencentCallerBefore(request) {
@@ -63,7 +71,9 @@ export const verifyTencentCaller = (config: WebhookConfig, now: () => number, to
         }
       : async function verifyTencentCallerWithTokenSource(request) {
           const tokens = await tokenSource.current().catch((error: unknown) => {
-            throw new WebhookRejectedError('TokenUnavailable', 'the callback token could not be read; retry later', { cause: error });
+            throw new WebhookRejectedError('TokenUnavailable', 'the callback token could not be read; retry later', {
+              cause: error,
+            });
           });
           verifyRequest(queryOf(request.event), { ...config, ...tokens }, now());
           request.internal.verified = true;

@@ -17,17 +17,34 @@ const DEFAULTS = {
 describe('checkDeploySettings', () => {
   it('accepts a complete deployed stage, numbers from the file and strings from --param alike', () => {
     expect(checkDeploySettings('prod', DEFAULTS)).toEqual({ errors: [], warnings: [] });
-    expect(checkDeploySettings('prod', { ...DEFAULTS, throttleRateLimit: '1000', eventRetentionDays: '90' })).toEqual({ errors: [], warnings: [] });
+    expect(checkDeploySettings('prod', { ...DEFAULTS, throttleRateLimit: '1000', eventRetentionDays: '90' })).toEqual({
+      errors: [],
+      warnings: [],
+    });
   });
 
   it('accepts the local stage without region, token source or SdkAppid check beyond the format', () => {
-    expect(checkDeploySettings('local', { ...DEFAULTS, region: '', callbackTokenParameter: '', allowUnsignedCallbacks: '', callbackToken: 'tok' }).errors).toEqual([]);
+    expect(
+      checkDeploySettings('local', {
+        ...DEFAULTS,
+        region: '',
+        callbackTokenParameter: '',
+        allowUnsignedCallbacks: '',
+        callbackToken: 'tok',
+      }).errors,
+    ).toEqual([]);
   });
 
   it('warns, and does not refuse, a deployed stage explicitly allowed to run unsigned', () => {
-    const check = checkDeploySettings('dev', { ...DEFAULTS, callbackTokenParameter: '', allowUnsignedCallbacks: 'true' });
+    const check = checkDeploySettings('dev', {
+      ...DEFAULTS,
+      callbackTokenParameter: '',
+      allowUnsignedCallbacks: 'true',
+    });
     expect(check.errors).toEqual([]);
-    expect(check.warnings).toEqual([expect.stringContaining('allowUnsignedCallbacks=true: stage dev accepts callbacks without a Sign')]);
+    expect(check.warnings).toEqual([
+      expect.stringContaining('allowUnsignedCallbacks=true: stage dev accepts callbacks without a Sign'),
+    ]);
   });
 
   it.each([

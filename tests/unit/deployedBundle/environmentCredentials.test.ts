@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EnvironmentCredentialsMissingError,
   defaultProvider,
+  EnvironmentCredentialsMissingError,
   readEnvironmentCredentials,
 } from '../../../lib/deployedBundle/environmentCredentials.js';
 
@@ -35,7 +35,7 @@ describe('readEnvironmentCredentials', () => {
 });
 
 describe('defaultProvider (in place of @aws-sdk/credential-provider-node)', () => {
-  it('reads the environment until it finds credentials, then keeps them (the SDK does not cache this provider)', async () => {
+  it('reads the environment until it finds credentials, then keeps them (the SDK does not cache them)', async () => {
     const saved = { ...process.env };
     try {
       delete process.env.AWS_ACCESS_KEY_ID;

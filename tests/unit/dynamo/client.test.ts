@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DYNAMO_DEADLINE_MS, SDK_LOGGER_MIDDLEWARE, createDynamoClient, storeDeadlineMs } from '../../../lib/dynamo/client.js';
+import { describe, expect, it } from 'vitest';
+import {
+  createDynamoClient,
+  DYNAMO_DEADLINE_MS,
+  SDK_LOGGER_MIDDLEWARE,
+  storeDeadlineMs,
+} from '../../../lib/dynamo/client.js';
 
 describe('createDynamoClient', () => {
   const endpointOf = async (env: NodeJS.ProcessEnv) => {
@@ -16,7 +21,9 @@ describe('createDynamoClient', () => {
   it('points serverless-offline and invoke local at the embedded DynamoDB by default', async () => {
     expect(await endpointOf({ IS_OFFLINE: 'true' })).toBe('http://localhost:8000');
     expect(await endpointOf({ IS_LOCAL: 'true', DYNAMODB_PORT: '8111' })).toBe('http://localhost:8111');
-    expect(await endpointOf({ IS_LOCAL: 'true', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9000' })).toBe('http://127.0.0.1:9000');
+    expect(await endpointOf({ IS_LOCAL: 'true', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9000' })).toBe(
+      'http://127.0.0.1:9000',
+    );
   });
 
   it('leaves the endpoint to the SDK in AWS', async () => {
@@ -32,7 +39,7 @@ describe('createDynamoClient', () => {
     expect(storeDeadlineMs({ IS_OFFLINE: 'true' })).toBe(DYNAMO_DEADLINE_MS);
   });
 
-  it('resolves its middleware stack once per command (the SDK\'s cacheMiddleware), not at every send', () => {
+  it("resolves its middleware stack once per command (the SDK's cacheMiddleware), not at every send", () => {
     const client = createDynamoClient({ AWS_REGION: 'eu-west-1' });
     try {
       expect(client.config.cacheMiddleware).toBe(true);
@@ -41,7 +48,7 @@ describe('createDynamoClient', () => {
     }
   });
 
-  it('leaves out the SDK\'s request logging, which only feeds its no-op logger, and keeps the rest of its stack', () => {
+  it("leaves out the SDK's request logging, which only feeds its no-op logger, and keeps the rest of its stack", () => {
     const plain = new DynamoDBClient({ region: 'eu-west-1' });
     const ours = createDynamoClient({ AWS_REGION: 'eu-west-1' });
     try {

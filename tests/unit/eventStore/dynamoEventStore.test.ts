@@ -1,16 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
-  PutItemCommand,
   ProvisionedThroughputExceededException,
+  PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../../lib/eventStore/dynamoEventStore.js';
 import { StoreError } from '../../../lib/dynamo/errors.js';
-import type { ValidatedGroupEvent } from '../../../lib/eventStore/types.js';
+import { dynamoEventStore } from '../../../lib/eventStore/dynamoEventStore.js';
+import type { ValidatedGroupEvent } from '../../../lib/tencent/delivery.js';
 
 const event = (overrides: Partial<ValidatedGroupEvent> = {}): ValidatedGroupEvent => ({
   deliveryId: '0123456789abcdef0123456789abcdef',
@@ -27,7 +27,8 @@ const event = (overrides: Partial<ValidatedGroupEvent> = {}): ValidatedGroupEven
   ...overrides,
 });
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 describe('dynamoEventStore', () => {
   const client = new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -68,20 +69,31 @@ describe('dynamoEventStore', () => {
     });
   });
 
-  it('writes the part items of a body too large for one item first, unconditionally, and the event item last, conditionally', async () => {
-    // Prepare
-    dynamo.on(PutItemCommand).resolves({});
-    const rawBody = randomBytes(600_000).toString('hex');
+  it(
+    'writes the part items of a body too large for one item first, unconditionally, and the event item last, ' +
+      'conditionally',
+    async () => {
+      // Prepare
+      dynamo.on(PutItemCommand).resolves({});
+      const rawBody = randomBytes(600_000).toString('hex');
 
-    // Act
-    await store.recordEvent(event({ rawBody }));
+      // Act
+      await store.recordEvent(event({ rawBody }));
 
-    // Assess
-    const puts = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
-    expect(puts.length).toBeGreaterThan(2);
-    expect(puts.slice(0, -1).every((put) => put.Item?.sk?.S?.startsWith('BODYPART#') && put.ConditionExpression === undefined)).toBe(true);
-    expect(puts.at(-1)).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { bodyParts: { N: String(puts.length - 1) } } });
-  });
+      // Assess
+      const puts = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+      expect(puts.length).toBeGreaterThan(2);
+      expect(
+        puts
+          .slice(0, -1)
+          .every((put) => put.Item?.sk?.S?.startsWith('BODYPART#') && put.ConditionExpression === undefined),
+      ).toBe(true);
+      expect(puts.at(-1)).toMatchObject({
+        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: { bodyParts: { N: String(puts.length - 1) } },
+      });
+    },
+  );
 
   it('sets expiresAt when a retention is configured', async () => {
     dynamo.on(PutItemCommand).resolves({});

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readCallbackTokenSettings, readWebhookConfig } from '../../../lib/config.js';
-import { CallbackTokenUnavailableError } from '../../../lib/webhook/errors.js';
-import { parseCallbackTokenValue, webhookTokenSource } from '../../../lib/webhook/callbackTokenSource.js';
+import {
+  CallbackTokenUnavailableError,
+  parseCallbackTokenValue,
+  webhookTokenSource,
+} from '../../../lib/webhook/callbackTokenSource.js';
 import { captureLogs } from '../../support/captureLogs.js';
 
 describe('readCallbackTokenSettings', () => {
@@ -16,19 +19,29 @@ describe('readCallbackTokenSettings', () => {
   it('names the missing token source when a deployed stage forbids unsigned callbacks', () => {
     const settings = readCallbackTokenSettings({ ALLOW_UNSIGNED_CALLBACKS: 'false' });
     expect(settings.problem).toBe(
-      'no callback token source: set CALLBACK_TOKEN_PARAMETER, or ALLOW_UNSIGNED_CALLBACKS=true to accept unsigned callbacks',
+      'no callback token source: set CALLBACK_TOKEN_PARAMETER, or ALLOW_UNSIGNED_CALLBACKS=true to accept ' +
+        'unsigned callbacks',
     );
-    expect(readWebhookConfig({ SDK_APP_ID: '1400123456', ALLOW_UNSIGNED_CALLBACKS: 'false' }).problem).toBe(settings.problem);
+    expect(readWebhookConfig({ SDK_APP_ID: '1400123456', ALLOW_UNSIGNED_CALLBACKS: 'false' }).problem).toBe(
+      settings.problem,
+    );
   });
 
   it('accepts either token source when unsigned callbacks are forbidden', () => {
-    expect(readCallbackTokenSettings({ ALLOW_UNSIGNED_CALLBACKS: 'false', CALLBACK_TOKEN_PARAMETER: '/t' }).problem).toBeUndefined();
-    expect(readCallbackTokenSettings({ ALLOW_UNSIGNED_CALLBACKS: 'false', CALLBACK_TOKEN: 'tok' }).problem).toBeUndefined();
+    expect(
+      readCallbackTokenSettings({ ALLOW_UNSIGNED_CALLBACKS: 'false', CALLBACK_TOKEN_PARAMETER: '/t' }).problem,
+    ).toBeUndefined();
+    expect(
+      readCallbackTokenSettings({ ALLOW_UNSIGNED_CALLBACKS: 'false', CALLBACK_TOKEN: 'tok' }).problem,
+    ).toBeUndefined();
   });
 
   it.each([
     [{ ALLOW_UNSIGNED_CALLBACKS: 'yes' }, 'ALLOW_UNSIGNED_CALLBACKS must be true or false'],
-    [{ CALLBACK_TOKEN_PARAMETER: '/t', CALLBACK_TOKEN: 'tok' }, 'set CALLBACK_TOKEN_PARAMETER or CALLBACK_TOKEN, not both'],
+    [
+      { CALLBACK_TOKEN_PARAMETER: '/t', CALLBACK_TOKEN: 'tok' },
+      'set CALLBACK_TOKEN_PARAMETER or CALLBACK_TOKEN, not both',
+    ],
   ])('refuses %o', (env, problem) => {
     expect(readCallbackTokenSettings(env).problem).toBe(problem);
   });
@@ -51,7 +64,9 @@ describe('webhookTokenSource', () => {
     try {
       const env = { SDK_APP_ID: '1400123456', ALLOW_UNSIGNED_CALLBACKS: 'true' };
       expect(webhookTokenSource(readWebhookConfig(env), env)).toBeUndefined();
-      expect(logs.entries()).toEqual([expect.objectContaining({ level: 'WARN', message: 'callbacks are accepted unsigned' })]);
+      expect(logs.entries()).toEqual([
+        expect.objectContaining({ level: 'WARN', message: 'callbacks are accepted unsigned' }),
+      ]);
     } finally {
       logs.restore();
     }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { alternatingOrder } from '../../../../scripts/bench/alternatingRuns.js';
-import { BUDGETS, benchMeasurement, benchResult, checkBudgets, resultsTable } from '../../../../scripts/bench/results.js';
+import {
+  BUDGETS,
+  benchMeasurement,
+  benchResult,
+  checkBudgets,
+  resultsTable,
+} from '../../../../scripts/bench/results.js';
 import { interquartileRange, median, pairRatios, quantile } from '../../../../scripts/bench/statistics.js';
 
 describe('bench statistics', () => {
@@ -22,7 +28,7 @@ describe('bench statistics', () => {
     expect(() => pairRatios([1, 2], [1])).toThrow('as many');
   });
 
-  it('divides each value by its own pair\'s baseline', () => {
+  it("divides each value by its own pair's baseline", () => {
     expect(pairRatios([2, 3, 4], [1, 3, 8])).toEqual([2, 1, 0.5]);
   });
 });
@@ -66,7 +72,7 @@ describe('budgets', () => {
     benchMeasurement('warm invocation', 'ms', 100, 100),
   ];
 
-  it('holds the issue\'s limits: cheaper than the bare SDK to start, no dearer warm', () => {
+  it("holds the issue's limits: cheaper than the bare SDK to start, no dearer warm", () => {
     expect(BUDGETS).toEqual({ 'bundle size': 0.75, 'cold load': 0.8, 'first invocation': 0.95, 'warm invocation': 1 });
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RejectionReasonName } from '../../../../lib/webhook/constants.js';
+import type { WebhookQuery } from '../../../../lib/tencent/query.js';
+import type { RejectionReasonName } from '../../../../lib/tencent/rejection.js';
+import { WebhookRejectedError } from '../../../../lib/tencent/rejection.js';
 import { verifyRequest } from '../../../../lib/webhook/middleware/verifyTencentCaller.js';
-import type { WebhookQuery } from '../../../../lib/webhook/query.js';
-import { WebhookRejectedError } from '../../../../lib/webhook/errors.js';
-import { TEST_SDK_APP_ID, TEST_TOKEN, signedQuery } from '../../../support/tencentRequest.js';
+import { signedQuery, TEST_SDK_APP_ID, TEST_TOKEN } from '../../../support/tencentRequest.js';
 import { testConfig } from '../../../support/testConfig.js';
 
 const NOW = 1_763_800_000_000;
@@ -39,7 +39,9 @@ const signed = (atMs: number, token = TEST_TOKEN): Partial<WebhookQuery> => {
 describe('verifyRequest without a callback token', () => {
   it('accepts our SdkAppid, with or without Sign', () => {
     expect(rejectionOf(() => verifyRequest(query(), config(), NOW))).toBeUndefined();
-    expect(rejectionOf(() => verifyRequest(query({ sign: 'anything', requestTime: '1' }), config(), NOW))).toBeUndefined();
+    expect(
+      rejectionOf(() => verifyRequest(query({ sign: 'anything', requestTime: '1' }), config(), NOW)),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -125,7 +127,9 @@ describe('verifyRequest while the callback token is rotated', () => {
   });
 
   it('refuses a request signed with neither', () => {
-    expect(rejectionOf(() => verifyRequest(query(signed(NOW, 'retired-token')), rotating(), NOW))?.reason).toBe('SignMismatch');
+    expect(rejectionOf(() => verifyRequest(query(signed(NOW, 'retired-token')), rotating(), NOW))?.reason).toBe(
+      'SignMismatch',
+    );
   });
 
   it('checks the Sign when only the next token is set', () => {
@@ -146,7 +150,9 @@ describe('verifyRequest with a configured freshness window', () => {
   });
 
   it('refuses everything while a setting is unusable, naming it', () => {
-    const rejection = rejectionOf(() => verifyRequest(query(), config({ problem: 'CALLBACK_MAX_SKEW_SECONDS must be …' }), NOW));
+    const rejection = rejectionOf(() =>
+      verifyRequest(query(), config({ problem: 'CALLBACK_MAX_SKEW_SECONDS must be …' }), NOW),
+    );
     expect(rejection).toEqual({ reason: 'NotConfigured', message: 'CALLBACK_MAX_SKEW_SECONDS must be …' });
   });
 });
@@ -155,7 +161,9 @@ describe('verifyRequest on over-long parameters', () => {
   it.each(['sdkAppId', 'callbackCommand', 'clientIp', 'optPlatform', 'sign', 'requestTime'] as const)(
     'refuses a %s longer than 256 characters before comparing anything',
     (field) => {
-      const rejection = rejectionOf(() => verifyRequest(query({ [field]: 'x'.repeat(257) }), config({ callbackToken: TEST_TOKEN }), NOW));
+      const rejection = rejectionOf(() =>
+        verifyRequest(query({ [field]: 'x'.repeat(257) }), config({ callbackToken: TEST_TOKEN }), NOW),
+      );
       expect(rejection?.reason).toBe('QueryParameterTooLong');
     },
   );

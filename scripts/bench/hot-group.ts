@@ -1,0 +1,402 @@
+/**
+ * `npm run hot-group -- [--rates 200,500,1000] [--seconds 20] [--backlog 20000] [--batch-size N] [--window S]
+ * [--writes put|batch] [--one-record-at-a-time]`: how fast one group's state keeps up, on AWS's DynamoDB Local and its
+ * stream.
+ *
+ * A writer process puts group-full event items of ONE group (the webhook's item, conditional PutItem) at each
+ * fixed rate, while the local stream poller (the event source mapping's settings) feeds the real groupState
+ * handler in this process. Sampled every 200 ms: events written, events the state has folded (its `eventCount`),
+ * and how long ago the writer had written as many as the state holds (the lag in seconds). Then a backlog: the
+ * events written with no poller running, and the time the handler takes to fold them all (events/s absorbed).
+ * `--one-record-at-a-time` feeds the handler one record per call: one read and one write per record, the cost of
+ * the handler before it folded a batch per group. Results (JSON) on stdout's last line.
+ */
+import '../stack/quietNodeVersionWarning.js';
+import { type ChildProcess, fork } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { BatchWriteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { eventItem } from '../../lib/eventStore/eventItem.js';
+import { groupStateKey } from '../../lib/groupState/stateItem.js';
+import { dynamoGroupStateStore } from '../../lib/groupState/store.js';
+import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
+import { GroupCommand } from '../../lib/tencent/commands.js';
+import { startDynamodbLocal } from '../stack/dynamo/dynamodbLocal.js';
+import { ensureEventsTable } from '../stack/dynamo/eventsTable.js';
+import { LOCAL_CREDENTIALS, localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
+import {
+  type StreamFunction,
+  type StreamMappingSettings,
+  type StreamPoller,
+  startStreamPoller,
+  streamMappingSettings,
+} from '../stack/stream/streamPoller.js';
+
+const GROUP_ID = '@TGS#hotgroup';
+const SAMPLE_MS = 200;
+/** After the writer stops, how long the state may take to catch up before the run says it did not. */
+const CATCH_UP_LIMIT_MS = 60_000;
+/**
+ * Requests in flight: enough for 1,000 events/s at 30 ms a PutItem or 25 ms a BatchWriteItem of 25, and few
+ * enough that the stream order stays within a few dozen events of the EventTime order (as deliveries' would).
+ */
+const WRITES_IN_FLIGHT = { put: 32, batch: 2 } as const;
+
+const flagValue = (flag: string): string | undefined => {
+  const index = process.argv.indexOf(flag);
+  return index < 0 ? undefined : process.argv[index + 1];
+};
+
+/** The webhook's item for the `index`th group-full of the run (EventTime 1 ms apart, so all are distinct). */
+const groupFullItem = (index: number, startTime: number) => {
+  const eventTime = startTime + index;
+  const deliveryId = index.toString(16).padStart(32, '0');
+  const rawBody = JSON.stringify({ CallbackCommand: GroupCommand.GroupFull, GroupId: GROUP_ID, EventTime: eventTime });
+  return eventItem(
+    {
+      deliveryId,
+      sdkAppId: '1400123456',
+      command: GroupCommand.GroupFull,
+      groupId: GROUP_ID,
+      eventTime,
+      receivedAt: Date.now(),
+      clientIp: '127.0.0.1',
+      optPlatform: 'RESTAPI',
+      rawBody,
+      fields: {},
+      shapeNotes: [],
+    },
+    eventTime,
+    'tencent',
+    undefined,
+  );
+};
+
+interface WriterProgress {
+  /** When the writer issued its first request. */
+  startedAt: number;
+  at: number;
+  written: number;
+  failed: number;
+}
+
+/**
+ * PutItem, conditional as the webhook's; or BatchWriteItem of 25 (unconditional), when DynamoDB Local cannot take the
+ * rate as PutItems.
+ */
+type WriteMode = 'put' | 'batch';
+
+/**
+ * The writer (a child process, so its requests do not share the handler's event loop): `rate` events a second
+ * for `seconds`, at most MAX_WRITES_IN_FLIGHT requests at a time; reports what DynamoDB acknowledged every 100 ms.
+ */
+const runWriter = async (
+  endpoint: string,
+  tableName: string,
+  rate: number,
+  seconds: number,
+  startTime: number,
+  mode: WriteMode,
+): Promise<void> => {
+  const client = localDynamoClient(endpoint);
+  let issued = 0;
+  let written = 0;
+  let failed = 0;
+  let inFlight = 0;
+  const total = Math.round(rate * seconds);
+  const begin = Date.now();
+  const report = () => process.send?.({ startedAt: begin, at: Date.now(), written, failed } satisfies WriterProgress);
+  const reporter = setInterval(report, 100);
+  const write = async (first: number, count: number): Promise<void> => {
+    const items = Array.from({ length: count }, (_, offset) => groupFullItem(first + offset, startTime));
+    if (mode === 'put') {
+      await client.send(
+        new PutItemCommand({ TableName: tableName, Item: items[0], ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return;
+    }
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const { UnprocessedItems } = await client.send(
+        new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
+      );
+      requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
+  };
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((Date.now() - begin) / 1000) * rate));
+      while (issued < due && inFlight < WRITES_IN_FLIGHT[mode]) {
+        const count = mode === 'put' ? 1 : Math.min(25, due - issued);
+        const first = issued;
+        issued += count;
+        inFlight += 1;
+        write(first, count)
+          .then(
+            () => {
+              written += count;
+            },
+            () => {
+              failed += count;
+            },
+          )
+          .finally(() => {
+            inFlight -= 1;
+            if (written + failed === total) resolve();
+          });
+      }
+      if (issued < total) setTimeout(tick, 5);
+    };
+    tick();
+  });
+  clearInterval(reporter);
+  report();
+  client.destroy();
+};
+
+const startWriter = (endpoint: string, tableName: string, rate: number, seconds: number, startTime: number) => {
+  const mode: WriteMode = flagValue('--writes') === 'batch' ? 'batch' : 'put';
+  const child: ChildProcess = fork(
+    fileURLToPath(import.meta.url),
+    ['--writer', endpoint, tableName, String(rate), String(seconds), String(startTime), mode],
+    {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const progress: WriterProgress[] = [{ startedAt: Date.now(), at: Date.now(), written: 0, failed: 0 }];
+  child.on('message', (message) => progress.push(message as WriterProgress));
+  const done = new Promise<void>((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`)))),
+  );
+  return { progress, done };
+};
+
+const foldedCount = async (client: DynamoDBClient, tableName: string): Promise<number> => {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: groupStateKey(GROUP_ID),
+      ConsistentRead: true,
+      ProjectionExpression: 'eventCount',
+    }),
+  );
+  return Number(Item?.eventCount?.N ?? 0);
+};
+
+/** When the writer had first written `count` events (linear between its reports). */
+const writtenAt = (progress: readonly WriterProgress[], count: number): number | undefined => {
+  const after = progress.findIndex((report) => report.written >= count);
+  if (after < 0) return undefined;
+  const later = progress[after] as WriterProgress;
+  const earlier = progress[after - 1];
+  if (earlier === undefined || later.written === earlier.written) return later.at;
+  return earlier.at + ((count - earlier.written) / (later.written - earlier.written)) * (later.at - earlier.at);
+};
+
+interface Sample {
+  at: number;
+  written: number;
+  folded: number;
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+interface HandlerCounts {
+  invocations: number;
+  records: number;
+  /** Pages of the group's events read: only a replay reads them. */
+  queryPages: number;
+}
+
+/** The handler, fed by the poller; counts its invocations and records. */
+const countedHandler = (endpoint: string, tableName: string, oneRecordAtATime: boolean) => {
+  const counts: HandlerCounts = { invocations: 0, records: 0, queryPages: 0 };
+  const client = localDynamoClient(endpoint);
+  // A replay reads the group's events (Query); folding never does.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'QueryCommand') counts.queryPages += 1;
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  const handler = createGroupStateStreamHandler({ store: dynamoGroupStateStore({ client, tableName }) });
+  const invoke: StreamFunction = async (event) => {
+    counts.invocations += 1;
+    counts.records += event.Records.length;
+    if (!oneRecordAtATime) return handler(event);
+    for (const record of event.Records) {
+      const response = await handler({ Records: [record] });
+      if (response.batchItemFailures.length > 0) return response;
+    }
+    return { batchItemFailures: [] };
+  };
+  return { invoke, counts };
+};
+
+const settingsFromFlags = (): StreamMappingSettings => ({
+  ...streamMappingSettings,
+  ...(flagValue('--batch-size') === undefined ? {} : { batchSize: Number(flagValue('--batch-size')) }),
+  ...(flagValue('--window') === undefined ? {} : { maximumBatchingWindowInSeconds: Number(flagValue('--window')) }),
+});
+
+/** A DynamoDB Local of its own for one phase: its stream slows with every record it holds. */
+interface Phase {
+  endpoint: string;
+  client: DynamoDBClient;
+  tableName: string;
+  startPoller(): { poller: StreamPoller; counts: HandlerCounts };
+}
+
+const withFreshDynamodbLocal = async <T>(
+  oneRecordAtATime: boolean,
+  settings: StreamMappingSettings,
+  run: (phase: Phase) => Promise<T>,
+): Promise<T> => {
+  const dynamo = await startDynamodbLocal();
+  const client = localDynamoClient(dynamo.endpoint);
+  const streamsClient = new DynamoDBStreamsClient({
+    endpoint: dynamo.endpoint,
+    region: 'local',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const tableName = 'hot-group';
+  try {
+    await ensureEventsTable(client, tableName, { stream: true });
+    return await run({
+      endpoint: dynamo.endpoint,
+      client,
+      tableName,
+      startPoller() {
+        const { invoke, counts } = countedHandler(dynamo.endpoint, tableName, oneRecordAtATime);
+        return { poller: startStreamPoller({ client, streamsClient, tableName, invoke, settings }), counts };
+      },
+    });
+  } finally {
+    client.destroy();
+    streamsClient.destroy();
+    await dynamo.close();
+  }
+};
+
+const START_TIME = 1_700_000_000_000;
+
+/** Events written at `rate` for `seconds` while the poller feeds the handler: how far the state lags. */
+const measureRate = async ({ endpoint, client, tableName, startPoller }: Phase, rate: number, seconds: number) => {
+  const { poller, counts } = startPoller();
+  const load = loadavg()[0] ?? 0;
+  const writer = startWriter(endpoint, tableName, rate, seconds, START_TIME);
+  const samples: Sample[] = [];
+  let writing = true;
+  void writer.done.finally(() => (writing = false));
+  const begin = Date.now();
+  let caughtUpAt: number | undefined;
+  while (Date.now() - begin < seconds * 1000 + CATCH_UP_LIMIT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    const folded = await foldedCount(client, tableName);
+    const written = writer.progress.at(-1)?.written ?? 0;
+    samples.push({ at: Date.now(), written, folded });
+    if (!writing && folded >= written) {
+      caughtUpAt = Date.now();
+      break;
+    }
+  }
+  await writer.done;
+  await poller.stop();
+  const last = writer.progress.at(-1) as WriterProgress;
+  const writeEnd =
+    writer.progress.find((report) => report.written + report.failed >= last.written + last.failed)?.at ?? last.at;
+  const during = samples.filter((sample) => sample.at <= writeEnd);
+  const lagSeconds = (sample: Sample) =>
+    sample.folded >= sample.written
+      ? 0
+      : (sample.at - (writtenAt(writer.progress, sample.folded + 1) ?? sample.at)) / 1000;
+  const lastSample = during.at(-1) ?? { at: writeEnd, written: 0, folded: 0 };
+  return {
+    rate,
+    writtenPerSecond: round(last.written / ((writeEnd - last.startedAt) / 1000), 0),
+    written: last.written,
+    writeFailures: last.failed,
+    maxLagEvents: Math.max(0, ...during.map((sample) => sample.written - sample.folded)),
+    lagEventsAtEnd: lastSample.written - lastSample.folded,
+    maxLagSeconds: round(Math.max(0, ...during.map(lagSeconds))),
+    lagSecondsAtEnd: round(lagSeconds(lastSample)),
+    catchUpSecondsAfterWrites: caughtUpAt === undefined ? null : round((caughtUpAt - writeEnd) / 1000),
+    invocations: counts.invocations,
+    meanRecordsPerInvocation: round(counts.records / Math.max(1, counts.invocations), 1),
+    replayQueryPages: counts.queryPages,
+    loadAverage: round(load),
+  };
+};
+
+/** `backlog` events written with no poller running, then folded: the most the handler absorbs a second. */
+const measureBacklog = async ({ endpoint, client, tableName, startPoller }: Phase, backlog: number) => {
+  const load = loadavg()[0] ?? 0;
+  const writer = startWriter(endpoint, tableName, 100_000, backlog / 100_000, START_TIME);
+  await writer.done;
+  const last = writer.progress.at(-1) as WriterProgress;
+  const begin = Date.now();
+  const { poller, counts } = startPoller();
+  let folded = 0;
+  while (folded < last.written && Date.now() - begin < 600_000) {
+    await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    folded = await foldedCount(client, tableName);
+  }
+  const elapsed = (Date.now() - begin) / 1000;
+  await poller.stop();
+  return {
+    backlog: last.written,
+    writtenPerSecond: round(last.written / ((last.at - last.startedAt) / 1000), 0),
+    folded,
+    seconds: round(elapsed),
+    absorbedPerSecond: round(folded / elapsed, 0),
+    invocations: counts.invocations,
+    meanRecordsPerInvocation: round(counts.records / Math.max(1, counts.invocations), 1),
+    replayQueryPages: counts.queryPages,
+    loadAverage: round(load),
+  };
+};
+
+const main = async () => {
+  const rates = (flagValue('--rates') ?? '200,500,1000')
+    .split(',')
+    .map(Number)
+    .filter((rate) => rate > 0);
+  const seconds = Number(flagValue('--seconds') ?? 20);
+  const backlog = Number(flagValue('--backlog') ?? 20_000);
+  const oneRecordAtATime = process.argv.includes('--one-record-at-a-time');
+  const settings = settingsFromFlags();
+  const described = {
+    mode: oneRecordAtATime ? 'one record at a time' : 'batch folded per group',
+    writes: flagValue('--writes') === 'batch' ? 'BatchWriteItem' : 'PutItem',
+    batchSize: settings.batchSize,
+    windowSeconds: settings.maximumBatchingWindowInSeconds ?? 0,
+  };
+  const results: unknown[] = [];
+  const report = (result: object) => {
+    results.push({ ...described, ...result });
+    console.error(JSON.stringify({ ...described, ...result }));
+  };
+  for (const rate of rates)
+    report(await withFreshDynamodbLocal(oneRecordAtATime, settings, (phase) => measureRate(phase, rate, seconds)));
+  if (backlog > 0)
+    report(await withFreshDynamodbLocal(oneRecordAtATime, settings, (phase) => measureBacklog(phase, backlog)));
+  console.log(JSON.stringify(results));
+};
+
+if (process.argv[2] === '--writer') {
+  const [, , , endpoint, tableName, rate, seconds, startTime, mode] = process.argv;
+  await runWriter(
+    endpoint as string,
+    tableName as string,
+    Number(rate),
+    Number(seconds),
+    Number(startTime),
+    mode === 'batch' ? 'batch' : 'put',
+  );
+  process.exit(0);
+} else {
+  await main();
+}

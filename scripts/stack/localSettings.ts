@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The SDKAppID of the sample events in events/, and the `local` stage's in serverless.yml. */
+export const LOCAL_SDK_APP_ID = '1400000001';
+export const DEFAULT_HTTP_PORT = 3000;
+export { LOCAL_TABLE_NAME } from '../../lib/config.js';
+export { DEFAULT_LOCAL_DYNAMODB_PORT } from '../../lib/dynamo/client.js';
+
+export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The project's own CLIs, run with this Node (no shell, no PATH lookup). */
+export const serverlessCli = join(repositoryRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
+export const tsxCli = join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+/** Where `npm start` and `npm run invoke` keep the embedded DynamoDB's data (git-ignored). */
+export const localDataPath = join(repositoryRoot, '.data', 'dynamodb');
+
+export const portFrom = (value: string | undefined, fallback: number): number => {
+  const port = Number(value);
+  return Number.isInteger(port) && port > 0 && port < 65_536 ? port : fallback;
+};

@@ -1,0 +1,47 @@
+import { rebuildGroupState } from '../../../lib/groupState/store.js';
+import { describeError } from '../../../lib/log.js';
+import { localDynamoClient } from '../dynamo/localDynamoClient.js';
+import { staleGroupIds } from './staleGroups.js';
+
+/** The shortest pause between two sweeps; longer when a sweep takes long (a big local table). */
+const SWEEP_INTERVAL_MS = 5_000;
+
+/**
+ * `npm start` with inline updates (dynalite has no stream): what the stream guarantees in AWS, that every
+ * recorded event reaches its state, even when the server died between the two writes (background repairs
+ * with it) or another process won the race for a state. Every few seconds the groups whose
+ * state counts fewer events than the table holds are replayed. Stops with the server.
+ */
+export const startStateSweeper = (endpoint: string, tableName: string): { stop(): Promise<void> } => {
+  const client = localDynamoClient(endpoint);
+  let running = true;
+  let wake: () => void = () => {};
+  const loop = (async () => {
+    while (running) {
+      const started = Date.now();
+      try {
+        for (const groupId of await staleGroupIds(client, tableName)) {
+          if (!running) break;
+          const result = await rebuildGroupState({ client, tableName }, groupId);
+          if (result.outcome !== 'unchanged')
+            console.log(`group state of ${groupId}: ${result.outcome} from ${result.events} events`);
+        }
+      } catch (error) {
+        console.error(`group state sweep: ${describeError(error)}`);
+      }
+      const pause = Math.max(SWEEP_INTERVAL_MS, 20 * (Date.now() - started));
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, pause).unref();
+      });
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      wake();
+      await loop;
+      client.destroy();
+    },
+  };
+};

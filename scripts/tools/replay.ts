@@ -1,0 +1,96 @@
+/**
+ * `npm run replay -- <log file>...`: records again the deliveries the webhook logged with a `replay` record (its
+ * `failed` lines, and the `rejected` lines of requests that passed verification), putting split records back
+ * together from their chunk lines. Each goes through the same handler as in AWS, with the Sign check off
+ * (the log is written only after a request passed it) and the clock set to the original receive time, so
+ * a delivery already stored is a duplicate: replaying twice is harmless. Each delivery's outcome is the
+ * function's own log line (recorded / duplicate / rejected / failed); a summary line ends the run. It exits 1 when
+ * a delivery fails again or a file yields none (the AWS CLI's JSON output is read as well as log lines).
+ *
+ * Local store by default (as `npm run invoke` finds it). `--aws` writes to the deployed table instead,
+ * with the usual AWS credentials and TABLE_NAME, SDK_APP_ID and AWS_REGION set.
+ */
+import '../stack/quietNodeVersionWarning.js';
+import { readFileSync } from 'node:fs';
+import type { Context } from 'aws-lambda';
+import { readWebhookConfig } from '../../lib/config.js';
+import { createDynamoClient } from '../../lib/dynamo/client.js';
+import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
+import { inlineStateUpdatesFor } from '../../lib/groupState/inlineUpdates.js';
+import { replayEvent } from '../../lib/redrive/replayEvent.js';
+import { holdsReplayRecords, logLinesInText, replayRecordsInLog } from '../../lib/redrive/replayRecordsInLog.js';
+import type { TencentEnvelope } from '../../lib/tencent/envelope.js';
+import { createWebhookHandler } from '../../lib/webhook/handler.js';
+import { openLocalDynamo, useLocalFunctionEnvironment } from '../stack/dynamo/localDynamo.js';
+
+/** Replays are not on Tencent's clock: give DynamoDB time. */
+const REPLAY_DEADLINE_MS = 10_000;
+
+const args = process.argv.slice(2);
+const toAws = args.includes('--aws');
+const files = args.filter((arg) => arg !== '--aws');
+if (files.length === 0) {
+  console.error('usage: npm run replay -- [--aws] <log file>... (use - for standard input)');
+  process.exit(2);
+}
+if (toAws && (!process.env.TABLE_NAME || !process.env.SDK_APP_ID)) {
+  console.error('--aws needs TABLE_NAME and SDK_APP_ID (and AWS credentials and AWS_REGION)');
+  process.exit(2);
+}
+
+// A record too large for one log line is split over chunk lines: they are put back together here, from any file.
+const linesByFile = files.map((file) => ({
+  file,
+  lines: logLinesInText(readFileSync(file === '-' ? 0 : file, 'utf8')),
+}));
+const emptyFiles = linesByFile.filter(({ lines }) => !holdsReplayRecords(lines)).map(({ file }) => file);
+for (const file of emptyFiles) console.error(`${file}: no logged delivery to replay (no line with a replay record)`);
+const { records, incomplete } = replayRecordsInLog(linesByFile.flatMap(({ lines }) => lines));
+for (const head of incomplete) {
+  console.error(
+    `${new Date(head.receivedAt).toISOString()} ${head.query.CallbackCommand ?? '?'}: body chunks ` +
+      `${head.bodyChunks.id} missing; add the log lines that hold them`,
+  );
+}
+if (records.length === 0 && incomplete.length === 0) process.exit(1);
+
+const local = toAws ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
+if (local) {
+  useLocalFunctionEnvironment(local.endpoint);
+  process.env.IS_LOCAL = 'true';
+}
+const config = { ...readWebhookConfig(), callbackToken: undefined, callbackTokenNext: undefined };
+const client = createDynamoClient();
+// The run ends with the last delivery: wait for each state update.
+const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: REPLAY_DEADLINE_MS });
+const store = dynamoEventStore({
+  client,
+  tableName: config.tableName,
+  retentionDays: config.retentionDays,
+  deadlineMs: REPLAY_DEADLINE_MS,
+  // As the function would: inline locally (useLocalFunctionEnvironment), by the table's stream in AWS.
+  onRecorded: inline?.onRecorded,
+});
+const tally = new Map<string, number>();
+for (const record of records) {
+  const handler = createWebhookHandler({ config, store, now: () => record.receivedAt });
+  const context = { awsRequestId: `replay-${record.receivedAt}` } as Context;
+  const response = await handler(replayEvent(record), context);
+  const envelope = JSON.parse(response.body) as TencentEnvelope;
+  if (envelope.ActionStatus === 'FAIL') {
+    const label = `${new Date(record.receivedAt).toISOString()} ${record.query.CallbackCommand ?? '?'}`;
+    console.error(`${label}: FAIL ${envelope.ErrorCode} ${envelope.ErrorInfo}`);
+  }
+  tally.set(envelope.ActionStatus, (tally.get(envelope.ActionStatus) ?? 0) + 1);
+}
+client.destroy();
+await local?.close();
+
+const failed = tally.get('FAIL') ?? 0;
+console.log(
+  `replayed ${records.length} logged deliveries: ${tally.get('OK') ?? 0} OK (recorded or already stored), ` +
+    `${failed} FAIL`,
+);
+if (incomplete.length > 0)
+  console.log(`${incomplete.length} logged deliveries left out: their body chunks are not all in the files given`);
+process.exit(failed > 0 || incomplete.length > 0 || emptyFiles.length > 0 ? 1 : 0);
