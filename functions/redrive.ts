@@ -12,8 +12,8 @@ const client = createDynamoClient();
 const REDRIVE_DEADLINE_MS = 10_000;
 
 /**
- * The webhook's failure lines, by CloudWatch Logs subscription: records each logged delivery (README, "When DynamoDB
- * fails").
+ * The webhook's failure lines, by CloudWatch Logs subscription: records each logged delivery
+ * (docs/operate.md, "When DynamoDB fails").
  */
 export const handler = createRedriveHandler({
   config,

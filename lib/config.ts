@@ -1,6 +1,6 @@
 /**
  * Every setting the functions read, read here once per cold start; each function reads only what it needs
- * (the README's "Settings" table documents them all).
+ * (docs/reference.md, "Settings", documents them all).
  */
 
 /** The table `npm start`, `npm run invoke` and `serverless invoke local` share (the `local` stage's name). */

@@ -12,7 +12,7 @@ const stringOrNull = (value: string | undefined): AttributeValue =>
 
 /**
  * The DynamoDB item for one event, its body as text; lib/eventStore/bodyLayout.ts stores a large body otherwise.
- * The README's "What is stored" documents every attribute.
+ * docs/reference.md, "The event item", documents every attribute.
  */
 export const eventItem = (
   event: ValidatedGroupEvent,

@@ -7,8 +7,8 @@ import type { AttributeChange, GroupState } from './fold.js';
 import { MERGE_VERSION } from './fold.js';
 
 /**
- * The state item as stored (README, "Group state"): the public fields as top-level attributes, so a stream
- * consumer or a console user reads them directly, and the merge's bookkeeping beside them. `version` counts
+ * The state item as stored (docs/reference.md, "The state item"): the public fields as top-level attributes, so a
+ * stream consumer or a console user reads them directly, and the merge's bookkeeping beside them. `version` counts
  * writes; every write is conditional on the version it read. `mergeVersion` is the merge that wrote it.
  */
 export type StateItem = Record<string, AttributeValue>;

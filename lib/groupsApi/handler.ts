@@ -31,7 +31,7 @@ const toApiError = (error: unknown): GroupsApiError => {
 
 /**
  * GET /groups/{groupId} → the group's state; GET /groups/{groupId}/events → its events in EventTime order,
- * a page at a time. Every answer is JSON; an error is `{"error", "message"}` (README, "Reading groups").
+ * a page at a time. Every answer is JSON; an error is `{"error", "message"}` (docs/reference.md, "The read API").
  */
 export const createGroupsApiHandler = ({ reader }: { reader: GroupReader }): GroupsApiHandler =>
   async function handleGroupsApi(event) {

@@ -53,7 +53,7 @@ const MAX_QUERIES_PER_PAGE = 10;
  */
 export const EVENTS_RESPONSE_BUDGET_BYTES = 5_000_000;
 
-/** The common attributes first, in the README's order; then the command's typed ones. */
+/** The common attributes first, in the order docs/reference.md lists them; then the command's typed ones. */
 const LEADING_ATTRIBUTES = ['groupId', 'command', 'eventTime', 'eventTimeSource', 'deliveryId'] as const;
 
 /**

@@ -31,7 +31,7 @@ export interface ValidatedGroupEvent {
   rawBody: string;
   /** The body's bytes when they are not valid UTF-8: stored as they are, never as the text of `rawBody`. */
   rawBodyBytes?: Uint8Array;
-  /** The command's own typed attributes (see the README's item schema). */
+  /** The command's own typed attributes (docs/reference.md, "The event item"). */
   fields: Record<string, TypedFieldValue>;
   /** What in the body did not match Tencent's documented shape (recorded anyway); empty when all did. */
   shapeNotes: string[];

@@ -1,6 +1,6 @@
 /**
  * Bounds on what a request may carry, checked before any work is done on it. Each is far above what
- * Tencent sends and keeps every accepted request storable (see the README's "Input limits").
+ * Tencent sends and keeps every accepted request storable (docs/reference.md, "Input limits").
  */
 export const InputLimit = {
   /**

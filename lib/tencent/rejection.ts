@@ -1,6 +1,6 @@
 /**
  * Every way a request can be refused, with its stable ErrorCode and HTTP status.
- * The codes are part of the public contract (documented in the README): never renumber one.
+ * The codes are part of the public contract (docs/reference.md, "Answers and error codes"): never renumber one.
  * Scheme: HTTP status × 100 + a running number.
  */
 export const RejectionReason = {

@@ -18,7 +18,7 @@ export interface CallbackTokens {
 
 /**
  * The stored value is the token, or during a rotation two tokens on two lines (current, then next), so a
- * rotation is two writes to the parameter and no deploy (README, "Rotating the token").
+ * rotation is two writes to the parameter and no deploy (docs/deploy.md, "Rotating the token").
  */
 export const parseCallbackTokenValue = (value: string | undefined): CallbackTokens => {
   const tokens = (value ?? '')

@@ -1,7 +1,7 @@
 import { type LogContext, type LogLevelName, writeLog } from '../log.js';
 import { type ReplayRecord, replayLogParts } from './replayRecord.js';
 
-/** What happened to one request; the `outcome` field of its log line (documented in the README). */
+/** What happened to one request; the `outcome` field of its log line (docs/reference.md, "Log lines"). */
 export const WebhookOutcome = {
   Recorded: 'recorded',
   Duplicate: 'duplicate',

@@ -1,6 +1,6 @@
 /**
  * The bench's results: one row per measurement (bench-results.json holds exactly its five fields), the
- * budgets they are held to, and the Markdown table printed and pasted into the README.
+ * budgets they are held to, and the Markdown table printed and pasted into scripts/bench/README.md.
  */
 import type { InterquartileRange } from './statistics.js';
 
@@ -88,7 +88,7 @@ const spreadText = (measurement: BenchMeasurement): string =>
     ? `${measurement.pairRatioSpread.low.toFixed(2)}–${measurement.pairRatioSpread.high.toFixed(2)}×`
     : '';
 
-/** A Markdown table: readable in a terminal, and pasted as is into the README. */
+/** A Markdown table: readable in a terminal, and pasted as is into scripts/bench/README.md. */
 export const resultsTable = (measurements: readonly BenchMeasurement[], verdicts: readonly BudgetVerdict[]): string => {
   const header = ['measurement', 'unit', 'webhook', 'baseline', 'ratio', 'pair ratios p25–p75', 'budget'];
   const rows = measurements.map((measurement) => [

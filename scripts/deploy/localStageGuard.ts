@@ -12,7 +12,7 @@ export const localStageRefusal = (commands: readonly string[], stage: string): s
   if (stage !== LOCAL_STAGE || !DEPLOYING_COMMANDS.has(commands[0] ?? '')) return undefined;
   return (
     `The "${LOCAL_STAGE}" stage is for npm start and invoke local only and is never deployed. ` +
-    `Name the stage to ${commands.join(' ')}: e.g. serverless ${commands.join(' ')} --stage prod (README, ` +
-    `"Deploying to AWS").`
+    `Name the stage to ${commands.join(' ')}: e.g. serverless ${commands.join(' ')} --stage prod (docs/deploy.md, ` +
+    `"Deploy").`
   );
 };

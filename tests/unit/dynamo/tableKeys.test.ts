@@ -14,7 +14,7 @@ describe('sort keys', () => {
     expect(sorted).toEqual([...times].sort((a, b) => a - b).map((time) => eventSortKey(time, 'ffff')));
   });
 
-  it('are built as the README documents', () => {
+  it('are built as docs/reference.md documents', () => {
     expect(groupPartitionKey('@TGS#2J4SZEAEL')).toBe('GROUP#@TGS#2J4SZEAEL');
     expect(eventSortKey(1670574414123, 'abc')).toBe('EVENT#001670574414123#abc');
     expect(untimedDeliverySortKey('abc')).toBe('UNTIMED#abc');
