@@ -15,7 +15,9 @@ const thisFile = process.env[PROCESS_OWNER_VARIABLE] as string;
 const LISTENER = `
 const { spawn } = require('node:child_process');
 const { createServer } = require('node:net');
-const listen = () => { const server = createServer().listen(0, '127.0.0.1', () => console.log(server.address().port)); };
+const listen = () => {
+  const server = createServer().listen(0, '127.0.0.1', () => console.log(server.address().port));
+};
 if (process.argv[1] === 'orphan') {
   const child = spawn(process.execPath, ['-e', process.argv[2]], { stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout.once('data', (port) => { process.stdout.write(port); process.exit(0); });
@@ -40,7 +42,7 @@ afterEach(() => {
 });
 
 describe("a test file's leftover processes", () => {
-  it('are killed, a server and an orphaned grandchild alike, and their ports are free once the kill returns', async () => {
+  it('are killed, a server and an orphaned grandchild alike, their ports free once the kill returns', async () => {
     // Prepare: both inherit this file's environment, as every process a test starts does
     const serverPort = await startListener('server');
     const orphanPort = await startListener('orphan');
