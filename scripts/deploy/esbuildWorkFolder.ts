@@ -8,7 +8,7 @@ const FOLDER_NAME = /^[\w.-]+$/;
  * Where serverless-esbuild builds the functions for `npm start`, `serverless package` and `serverless invoke local`:
  * SERVERLESS_ESBUILD_WORK_FOLDER, a folder name inside the repository, default .esbuild. Two of them running at once
  * from one checkout need a folder each, or one deletes the other's bundles: the test suite gives each of its workers
- * its own (.esbuild-vitest-1, ...; `.esbuild*` is git-ignored).
+ * its own (.esbuild-vitest-<run>-<worker>; `.esbuild*` is git-ignored).
  */
 export const esbuildWorkFolder = (env: NodeJS.ProcessEnv = process.env): string => {
   const folder = env.SERVERLESS_ESBUILD_WORK_FOLDER?.trim() || DEFAULT_ESBUILD_WORK_FOLDER;

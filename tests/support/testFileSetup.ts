@@ -10,9 +10,10 @@ import { workerBuildFolder } from './workerBuildFolder.js';
  * - serverless-esbuild builds in this worker's own folder (SERVERLESS_ESBUILD_WORK_FOLDER), which no file running
  *   beside it deletes.
  */
-const owner = processOwner(inject('testRun').id, process.env.VITEST_WORKER_ID ?? String(process.pid));
+const runId = inject('testRun').id;
+const owner = processOwner(runId, process.env.VITEST_WORKER_ID ?? String(process.pid));
 process.env[PROCESS_OWNER_VARIABLE] = owner;
-process.env.SERVERLESS_ESBUILD_WORK_FOLDER = workerBuildFolder(process.env.VITEST_POOL_ID ?? '1');
+process.env.SERVERLESS_ESBUILD_WORK_FOLDER = workerBuildFolder(runId, process.env.VITEST_POOL_ID ?? '1');
 
 aroundAll(async function killWhatTheFileLeft(runFile) {
   try {

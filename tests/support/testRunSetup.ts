@@ -11,14 +11,13 @@ import { removeWorkerBuildFolders } from './workerBuildFolder.js';
 export default function prepareTestRun(project: TestProject): () => Promise<void> {
   const id = randomUUID();
   project.provide('testRun', { id });
-  removeWorkerBuildFolders();
   return async function killWhatTheRunLeft() {
     const leftovers = await killProcessesOwnedBy((owner) => owner.startsWith(`${id}/`));
     if (leftovers.length > 0)
       console.warn(
         `Killed ${leftovers.length} process(es) the test run left running:\n${describeProcesses(leftovers)}`,
       );
-    removeWorkerBuildFolders();
+    removeWorkerBuildFolders(id);
   };
 }
 
