@@ -4,6 +4,7 @@
  * so the two can never drift apart.
  */
 import type { BuildOptions } from 'esbuild';
+import { esbuildWorkFolder } from './esbuildWorkFolder.js';
 import { LOCAL_STAGE } from './localStageGuard.js';
 import { ssmErrorsByName } from './ssmErrorsByName.js';
 
@@ -61,6 +62,7 @@ export const deployedBuildOptions: BuildOptions = {
 export const serverlessEsbuildConfig = (stage: string) => ({
   ...(stage === LOCAL_STAGE ? fullSdkBuildOptions : deployedBuildOptions),
   outputFileExtension: BUNDLE_EXTENSION,
+  outputWorkFolder: esbuildWorkFolder(),
   // Nothing stays out of the bundle (the plugin's default leaves out the v2 `aws-sdk`).
   exclude: [],
   packager: 'npm',

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../lib/log.js';
+import { esbuildWorkFolder } from '../deploy/esbuildWorkFolder.js';
 import { openLocalDynamo } from './dynamo/localDynamo.js';
 import { LOCAL_CREDENTIALS } from './dynamo/localDynamoClient.js';
 import {
@@ -44,7 +45,7 @@ const dynamo = await openLocalDynamo({ listenOnDefaultPort: true }).catch((error
 console.log(`DynamoDB: ${dynamo.endpoint} (${dynamo.origin})`);
 
 // serverless-esbuild leaves old bundles here; serverless-offline would load a stale webhook.js before webhook.cjs.
-rmSync(join(repositoryRoot, '.esbuild'), { recursive: true, force: true });
+rmSync(join(repositoryRoot, esbuildWorkFolder()), { recursive: true, force: true });
 
 const offline = spawn(process.execPath, [serverlessCli, 'offline', 'start', '--stage', 'local'], {
   cwd: repositoryRoot,

@@ -11,6 +11,8 @@ import { signedQuery, TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../suppo
 
 const PARAMETER = '/chat/prod/callback-token';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
+/** How long a test waits for a background refresh to be seen: it ends at once on any machine, this bounds a stall. */
+const BACKGROUND_REFRESH = { timeout: 15_000 } as const;
 
 let ssm: SsmStandIn;
 beforeEach(async () => {
@@ -81,8 +83,8 @@ describe('the callback token from an SSM SecureString', () => {
     const beforeRefreshTime = await source.current();
     now += 30_000;
     const whileRefreshing = await source.current();
-    await expect.poll(() => ssm.requests.length).toBe(2);
-    await expect.poll(async () => (await source.current()).callbackToken).toBe('new-token');
+    await expect.poll(() => ssm.requests.length, BACKGROUND_REFRESH).toBe(2);
+    await expect.poll(async () => (await source.current()).callbackToken, BACKGROUND_REFRESH).toBe('new-token');
 
     expect(beforeRefreshTime.callbackToken).toBe('old-token');
     expect(whileRefreshing.callbackToken).toBe('old-token');
@@ -104,7 +106,7 @@ describe('the callback token from an SSM SecureString', () => {
       now += 60_000;
       await source.current();
       await expect
-        .poll(() => logs.entries().find((entry) => entry.level === 'WARN')?.message)
+        .poll(() => logs.entries().find((entry) => entry.level === 'WARN')?.message, BACKGROUND_REFRESH)
         .toContain('callback token refresh failed');
 
       expect((await source.current()).callbackToken).toBe('old-token');

@@ -13,6 +13,7 @@ import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 const NOW = 1_763_800_000_000;
 const GROUP_ID = '@TGS#2J4SZEAEL';
@@ -53,7 +54,7 @@ describe('inline updates: the webhook applies the state right after recording', 
   const receiver = (stateStore: GroupStateStore) =>
     createWebhookHandler({
       config: testConfig({ tableName: table.tableName }),
-      store: dynamoEventStore({
+      store: testEventStore({
         client: table.client,
         tableName: table.tableName,
         onRecorded: applyRecordedItemInline(stateStore),
@@ -88,7 +89,7 @@ describe('inline updates: the webhook applies the state right after recording', 
     await invokeHandler(
       createWebhookHandler({
         config: testConfig({ tableName: table.tableName }),
-        store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
+        store: testEventStore({ client: table.client, tableName: table.tableName }),
         now: () => NOW,
       }),
       tencentEvent(),
@@ -150,7 +151,7 @@ describe('inline updates: the webhook applies the state right after recording', 
       });
     const handler = createWebhookHandler({
       config: testConfig({ tableName: table.tableName }),
-      store: dynamoEventStore({
+      store: testEventStore({
         client: table.client,
         tableName: table.tableName,
         onRecorded: applyRecordedItemInline(
@@ -236,7 +237,7 @@ describe('stream updates: the groupState function', () => {
   const recordWithoutState = async (events: ReturnType<typeof tencentEvent>[]) => {
     const handler = createWebhookHandler({
       config: testConfig({ tableName: table.tableName }),
-      store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
+      store: testEventStore({ client: table.client, tableName: table.tableName }),
       now: () => NOW,
     });
     for (const event of events) await invokeHandler(handler, event);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { InputLimit } from '../../lib/tencent/limits.js';
 import { RejectionReason, type RejectionReasonName } from '../../lib/tencent/rejection.js';
 import { createWebhookHandler, type WebhookLambdaHandler } from '../../lib/webhook/handler.js';
@@ -8,6 +7,7 @@ import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 /**
  * Hostile or oversized input: a 4xx FAIL envelope, nothing recorded; the largest accepted body is recorded; long fields
@@ -18,7 +18,7 @@ const table = useFreshTablePerTest();
 const receiver = (): WebhookLambdaHandler =>
   createWebhookHandler({
     config: testConfig({ tableName: table.tableName }),
-    store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
+    store: testEventStore({ client: table.client, tableName: table.tableName }),
   });
 
 const DESTROYED = 'Group.CallbackAfterGroupDestroyed';

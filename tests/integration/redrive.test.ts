@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { dynamoPendingReplayChunks } from '../../lib/redrive/pendingReplayChunks.js';
 import { createRedriveHandler, RedriveFailedError } from '../../lib/redrive/redriveHandler.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
@@ -12,6 +11,7 @@ import { failFirstPutWhere } from '../support/failingWrites.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { signedQuery, TEST_TOKEN, type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 /**
  * DynamoDB fails, the webhook answers 5xx and logs the delivery; the redrive, fed the webhook's log lines as a
@@ -23,7 +23,7 @@ const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
 const context = { awsRequestId: 'redrive-test' } as Context;
 
 const config = () => testConfig({ tableName: table.tableName, callbackToken: TEST_TOKEN });
-const store = () => dynamoEventStore({ client: table.client, tableName: table.tableName });
+const store = () => testEventStore({ client: table.client, tableName: table.tableName });
 const redrive = () =>
   createRedriveHandler({
     config: config(),

@@ -1,43 +1,31 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, serverlessCli } from '../../scripts/stack/localSettings.js';
-import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import type { Resource } from '../support/cloudFormation.js';
+import { PACKAGE_TIMEOUT_MS, serverlessPackage } from '../support/serverlessPackage.js';
 
 /** The redrive as `serverless package` would deploy it (stage prod), read from the CloudFormation template. */
 let outputDir: string;
 let resources: Record<string, Resource>;
 
-beforeAll(() => {
+beforeAll(async () => {
   outputDir = mkdtempSync(join(tmpdir(), 'sls-redrive-'));
-  const run = spawnSync(
-    process.execPath,
-    [
-      serverlessCli,
-      'package',
-      '--package',
-      outputDir,
-      '--stage',
-      'prod',
-      '--param',
-      'region=eu-west-1',
-      '--param',
-      'sdkAppId=1400123456',
-      '--param',
-      'callbackTokenParameter=/chat/prod/callback-token',
-    ],
-    {
-      cwd: repositoryRoot,
-      env: envWithoutReceiverSettings(),
-      encoding: 'utf8',
-    },
-  );
+  const run = await serverlessPackage([
+    '--package',
+    outputDir,
+    '--stage',
+    'prod',
+    '--param',
+    'region=eu-west-1',
+    '--param',
+    'sdkAppId=1400123456',
+    '--param',
+    'callbackTokenParameter=/chat/prod/callback-token',
+  ]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   resources = JSON.parse(readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
-}, 120_000);
+}, PACKAGE_TIMEOUT_MS);
 
 afterAll(() => {
   rmSync(outputDir, { recursive: true, force: true });

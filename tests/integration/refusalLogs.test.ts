@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { replayEvent } from '../../lib/redrive/replayEvent.js';
 import { replayRecordsInLog } from '../../lib/redrive/replayRecordsInLog.js';
 import { InputLimit } from '../../lib/tencent/limits.js';
@@ -11,6 +10,7 @@ import { failFirstPutWhere } from '../support/failingWrites.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { type TencentRequestOptions, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 /**
  * Nothing authentic leaves without a trace: each refused or failed request's line names its command, its GroupId
@@ -24,7 +24,7 @@ const CLOUDWATCH_EVENT_BYTES = 256 * 1024;
 const receiver = (): WebhookLambdaHandler =>
   createWebhookHandler({
     config: testConfig({ tableName: table.tableName }),
-    store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
+    store: testEventStore({ client: table.client, tableName: table.tableName }),
   });
 
 const logLinesOf = async (handler: WebhookLambdaHandler, request: TencentRequestOptions) => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuildService } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_KEY_MEMORY } from '../../lib/groupState/fold.js';
 import streamEventSource from '../../lib/groupState/streamEventSource.json' with { type: 'json' };
@@ -15,6 +15,7 @@ import { readZipEntry } from '../../scripts/stack/process/zipEntry.js';
 import { startSsmStandIn } from '../../scripts/stack/ssmStandIn.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import type { Resource, Template, TemplateJson } from '../support/cloudFormation.js';
+import { PACKAGE_TIMEOUT_MS, serverlessPackage } from '../support/serverlessPackage.js';
 import {
   type SignatureCheckingAws,
   startSignatureCheckingAws,
@@ -66,10 +67,10 @@ const serverlessInBackground = (args: string[], env: NodeJS.ProcessEnv) =>
     child.once('close', (status) => resolve({ status, output }));
   });
 
-const packageStage = (args: string[]) => {
+const packageStage = async (args: string[]) => {
   const outputDir = mkdtempSync(join(tmpdir(), 'sls-package-'));
   outputDirs.push(outputDir);
-  return { run: serverless(['package', '--package', outputDir, ...args]), outputDir };
+  return { run: await serverlessPackage(['--package', outputDir, ...args]), outputDir };
 };
 
 const readTemplate = (outputDir: string): Template =>
@@ -81,12 +82,12 @@ const resourcesOfType = (template: Template, type: string) =>
 let prod: Template;
 let prodOutputDir: string;
 
-beforeAll(() => {
-  const { run, outputDir } = packageStage(['--stage', 'prod', ...PROD_SETTINGS]);
+beforeAll(async () => {
+  const { run, outputDir } = await packageStage(['--stage', 'prod', ...PROD_SETTINGS]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   prod = readTemplate(outputDir);
   prodOutputDir = outputDir;
-}, 120_000);
+}, PACKAGE_TIMEOUT_MS);
 
 afterAll(() => {
   for (const dir of outputDirs) rmSync(dir, { recursive: true, force: true });
@@ -495,14 +496,19 @@ describe('the packaged bundles', () => {
     'its baseline from)', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'bundle-options-'));
     outputDirs.push(outdir);
-    await build({
-      ...deployedBuildOptions,
-      absWorkingDir: repositoryRoot,
-      outdir,
-      outExtension: { '.js': BUNDLE_EXTENSION },
-      logLevel: 'silent',
-      entryPoints: ['functions/webhook.ts'],
-    });
+    try {
+      await build({
+        ...deployedBuildOptions,
+        absWorkingDir: repositoryRoot,
+        outdir,
+        outExtension: { '.js': BUNDLE_EXTENSION },
+        logLevel: 'silent',
+        entryPoints: ['functions/webhook.ts'],
+      });
+    } finally {
+      // esbuild's service process would otherwise live as long as this test file's.
+      await stopEsbuildService();
+    }
 
     const packaged = readZipEntry(readFileSync(join(prodOutputDir, 'webhook.zip')), 'functions/webhook.cjs');
     expect(packaged.equals(readFileSync(join(outdir, 'webhook.cjs')))).toBe(true);
@@ -583,18 +589,19 @@ describe("the packaged webhook's AWS credentials: the environment Lambda provide
   }, 30_000);
 });
 
+// Each package may wait its turn behind another test file's (tests/support/serverlessPackage.ts).
 describe('stages and parameters', () => {
-  it('refuses to package a real stage without its required settings, naming each', () => {
-    const { run } = packageStage(['--stage', 'staging']);
+  it('refuses to package a real stage without its required settings, naming each', async () => {
+    const { run } = await packageStage(['--stage', 'staging']);
     const output = run.stdout + run.stderr;
     expect(run.status).not.toBe(0);
     expect(output).toContain('sdkAppId: required for stage staging');
     expect(output).toContain('region: required for stage staging');
     expect(output).toContain('callbackTokenParameter: required for stage staging');
-  }, 60_000);
+  }, 180_000);
 
-  it('refuses a plaintext token, or a CloudFormation reference that would put it in the environment', () => {
-    const { run } = packageStage([
+  it('refuses a plaintext token, or a CloudFormation reference that would put it in the environment', async () => {
+    const { run } = await packageStage([
       '--stage',
       'prod',
       ...PROD_SETTINGS,
@@ -607,9 +614,9 @@ describe('stages and parameters', () => {
     expect(run.status).not.toBe(0);
     expect(output).toContain('callbackToken: a token given at package time');
     expect(output).toContain('callbackTokenNext: a token given at package time');
-  }, 60_000);
+  }, 180_000);
 
-  it('refuses every malformed setting, naming it', () => {
+  it('refuses every malformed setting, naming it', async () => {
     const bad = {
       maxClockSkewSeconds: 'abc',
       eventRetentionDays: '0',
@@ -622,7 +629,7 @@ describe('stages and parameters', () => {
       allowUnsignedCallbacks: 'yes',
       callbackTokenParameter: 'no-leading-slash',
     };
-    const { run } = packageStage([
+    const { run } = await packageStage([
       '--stage',
       'prod',
       ...PROD_SETTINGS,
@@ -632,10 +639,10 @@ describe('stages and parameters', () => {
     expect(run.status).not.toBe(0);
     for (const [name, value] of Object.entries(bad))
       expect(output, name).toMatch(new RegExp(`${name}: .*"${value}"`, 'i'));
-  }, 60_000);
+  }, 180_000);
 
-  it('takes the freshness window, retention, log level, limits and alarm address from parameters', () => {
-    const { run, outputDir } = packageStage([
+  it('takes the freshness window, retention, log level, limits and alarm address from parameters', async () => {
+    const { run, outputDir } = await packageStage([
       '--stage',
       'prod',
       ...PROD_SETTINGS,
@@ -679,10 +686,10 @@ describe('stages and parameters', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
-  }, 60_000);
+  }, 180_000);
 
-  it('packages a stage allowed to run unsigned, with a warning', () => {
-    const { run, outputDir } = packageStage([
+  it('packages a stage allowed to run unsigned, with a warning', async () => {
+    const { run, outputDir } = await packageStage([
       '--stage',
       'dev',
       '--param',
@@ -700,7 +707,7 @@ describe('stages and parameters', () => {
       readTemplate(outputDir).Resources.WebhookLambdaFunction?.Properties.Environment.Variables
         .ALLOW_UNSIGNED_CALLBACKS,
     ).toBe('true');
-  }, 60_000);
+  }, 180_000);
 
   it('refuses to deploy or package the local stage (no --stage) before any request reaches AWS', async () => {
     const requests: string[] = [];
@@ -727,7 +734,7 @@ describe('stages and parameters', () => {
     } finally {
       await new Promise<void>((resolve) => aws.close(() => resolve()));
     }
-  }, 60_000);
+  }, 120_000);
 
   it("gives the local stage the sample events' SdkAppid, the local table name, the shell's LOG_LEVEL and no " +
     'token source', () => {
@@ -755,5 +762,5 @@ describe('stages and parameters', () => {
       const event = JSON.parse(readFileSync(join(repositoryRoot, 'events', file), 'utf8'));
       expect(event.queryStringParameters.SdkAppid, file).toBe(LOCAL_SDK_APP_ID);
     }
-  }, 60_000);
+  }, 120_000);
 });

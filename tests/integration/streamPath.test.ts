@@ -1,9 +1,12 @@
-import { BatchWriteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBStreamsClient,
+  type GetRecordsCommandInput,
+  type GetRecordsCommandOutput,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { APIGatewayProxyEventV2, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventSortKey } from '../../lib/dynamo/tableKeys.js';
-import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { dynamoGroupStateStore } from '../../lib/groupState/store.js';
 import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
 import { createGroupsApiHandler, GroupsRoute } from '../../lib/groupsApi/handler.js';
@@ -21,6 +24,7 @@ import { invokeHandler } from '../support/invokeHandler.js';
 import { eventItemOf } from '../support/recordEventItems.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 /**
  * The AWS path on AWS's own engine: webhook (one write per event) → DynamoDB Local's table → its stream →
@@ -55,11 +59,11 @@ describe.skipIf(skipReason !== undefined)(
     });
 
     // DynamoDB Local serializes writes (about 15 ms each under 60 concurrent PutItems here), past the webhook's 1 s
-    // deadline.
+    // deadline: the test deadline instead.
     const webhook = () =>
       createWebhookHandler({
         config: testConfig({ tableName }),
-        store: dynamoEventStore({ client: table.client, tableName, deadlineMs: 30_000 }),
+        store: testEventStore({ client: table.client, tableName }),
       });
     const readState = async (groupId: string) => {
       const api = createGroupsApiHandler({ reader: dynamoGroupReader({ client: table.client, tableName }) });
@@ -214,30 +218,48 @@ describe.skipIf(skipReason !== undefined)(
 
     it('gathers records for maximumBatchingWindowInSeconds, up to batchSize, as the event source ' +
       'mapping does', async () => {
-      // Prepare: batches of at most 5 within a 1 s window
-      const sizes: number[] = [];
-      const running = startPolling(
-        async (event) => {
-          sizes.push(event.Records.length);
-          return { batchItemFailures: [] };
-        },
-        {
-          ...streamMappingSettings,
-          batchSize: 5,
-          maximumBatchingWindowInSeconds: 1,
-        },
+      // Prepare: 7 events in the stream; DynamoDB Streams may return fewer records than asked for, and after the first
+      // batch's read it returns one a read, so that the second batch can only be gathered over several reads
+      await table.client.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [tableName]: Array.from({ length: 7 }, (_, index) => ({ PutRequest: { Item: groupFullItem(index) } })),
+          },
+        }),
       );
+      let firstBatchRead = false;
+      streamsClient.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName !== 'GetRecordsCommand') return next(args);
+          const input = args.input as GetRecordsCommandInput;
+          const result = await next(firstBatchRead ? { ...args, input: { ...input, Limit: 1 } } : args);
+          if (((result.output as GetRecordsCommandOutput).Records ?? []).length > 0) firstBatchRead = true;
+          return result;
+        },
+        { step: 'initialize', name: 'oneRecordPerReadAfterTheFirst' },
+      );
+      const batches: { size: number; handedAt: number }[] = [];
 
-      // Act: 7 events, 60 ms apart
-      for (let index = 0; index < 7; index += 1) {
-        await table.client.send(new PutItemCommand({ TableName: tableName, Item: groupFullItem(index) }));
-        await new Promise((resolve) => setTimeout(resolve, 60));
+      // Act: batches of at most 5 within a 1 s window
+      try {
+        const running = startPolling(
+          async (event) => {
+            batches.push({ size: event.Records.length, handedAt: Date.now() });
+            return { batchItemFailures: [] };
+          },
+          { ...streamMappingSettings, batchSize: 5, maximumBatchingWindowInSeconds: 1 },
+        );
+        await running.drained();
+        await running.stop();
+      } finally {
+        streamsClient.middlewareStack.remove('oneRecordPerReadAfterTheFirst');
       }
-      await running.drained();
-      await running.stop();
 
-      // Assess: a full batch, then the rest once the window passed (without the window: one record a call)
-      expect(sizes).toEqual([5, 2]);
+      // Assess: a full batch at once, then the other two gathered over two reads until the window passed (without
+      // the window: one record a call)
+      expect(batches.map((batch) => batch.size)).toEqual([5, 2]);
+      const [full, rest] = batches as [(typeof batches)[number], (typeof batches)[number]];
+      expect(rest.handedAt - full.handedAt).toBeGreaterThanOrEqual(1_000);
     }, 60_000);
 
     it('reads a batch larger than one GetRecords returns (1,000 records) in several reads', async () => {

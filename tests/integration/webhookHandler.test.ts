@@ -5,7 +5,6 @@ import { mockEventCreator } from 'aws-lambda-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { WebhookConfig } from '../../lib/config.js';
-import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { RejectionReason } from '../../lib/tencent/rejection.js';
 import { createWebhookHandler, type WebhookLambdaHandler } from '../../lib/webhook/handler.js';
 import { repositoryRoot } from '../../scripts/stack/localSettings.js';
@@ -14,6 +13,7 @@ import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest 
 import { invokeHandler } from '../support/invokeHandler.js';
 import { signedQuery, TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 // On DynamoDB Local too: AWS's own validation rules, which dynalite does not apply.
 describe.each(testEngines)('the webhook handler on %s', (engine) => {
@@ -34,7 +34,7 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
   ): WebhookLambdaHandler =>
     createWebhookHandler({
       config: testConfig({ tableName: table.tableName, ...overrides }),
-      store: dynamoEventStore({ client, tableName: table.tableName }),
+      store: testEventStore({ client, tableName: table.tableName }),
       now: () => NOW,
     });
 
@@ -212,7 +212,7 @@ describe.each(testEngines)('the webhook handler on %s', (engine) => {
       let now = NOW;
       const handler = createWebhookHandler({
         config: testConfig({ tableName: table.tableName }),
-        store: dynamoEventStore({ client: table.client, tableName: table.tableName }),
+        store: testEventStore({ client: table.client, tableName: table.tableName }),
         now: () => now,
       });
       await invokeHandler(handler, tencentEvent({ body }));

@@ -1,6 +1,5 @@
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import type { EventStore } from '../../lib/eventStore/types.js';
 import { callbackSign } from '../../lib/tencent/callbackSign.js';
 import type { ValidatedGroupEvent } from '../../lib/tencent/delivery.js';
@@ -10,6 +9,7 @@ import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 /**
  * The whole handler, on a real DynamoDB, under random and mutated requests, signed and unsigned.
@@ -231,7 +231,7 @@ describe('the handler under random and mutated requests', () => {
 
   it(`records every authenticated request of a recorded command with a usable GroupId exactly once, over ` +
     `${RUNS} cases`, async () => {
-    const dynamo = dynamoEventStore({ client: table.client, tableName, deadlineMs: 10_000 });
+    const dynamo = testEventStore({ client: table.client, tableName });
     const calls: ValidatedGroupEvent[] = [];
     const store: EventStore = {
       async recordEvent(event) {

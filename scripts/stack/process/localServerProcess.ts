@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { repositoryRoot, tsxCli } from '../localSettings.js';
+import { repositoryRoot } from '../localSettings.js';
 import { freePort } from './freePort.js';
 
 /** Resolves once `child` has printed `text` (stdout or stderr); rejects on exit or after `timeoutMs`. */
@@ -30,11 +30,13 @@ export interface LocalServer {
 
 /**
  * `npm start` as a user runs it, with `env` as its whole environment plus free ports, resolved once
- * serverless-offline says it is ready.
+ * serverless-offline says it is ready. start.ts runs in the child itself (`node --import tsx`, as `npm start` runs it),
+ * so that stop()'s Ctrl-C reaches it: tsx's CLI would relay it, and SIGKILL start.ts when it has not answered within
+ * 30 ms, as on a busy machine, leaving serverless-offline running without it.
  */
 export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<LocalServer> => {
   const port = await freePort();
-  const child = spawn(process.execPath, [tsxCli, 'scripts/stack/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/stack/start.ts'], {
     cwd: repositoryRoot,
     env: { ...env, PORT: String(port), OFFLINE_LAMBDA_PORT: String(await freePort()) },
     stdio: ['ignore', 'pipe', 'pipe'],
