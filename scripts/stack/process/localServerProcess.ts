@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { repositoryRoot, tsxCli } from '../localSettings.js';
+import { RUNNING_STACK_RECORDED } from '../runningStack.js';
 import { freePort } from './freePort.js';
 
 /** Resolves once `child` has printed `text` (stdout or stderr); rejects on exit or after `timeoutMs`. */
@@ -21,24 +25,34 @@ export const waitForOutput = (child: ChildProcess, text: string, timeoutMs: numb
 
 export interface LocalServer {
   port: number;
+  /** Its LOCAL_DATA_DIR: where it keeps its data and its running-stack.json; give it to a tool to find it. */
+  dataDirectory: string;
   child: ChildProcess;
   /** Everything it printed so far. */
   output(): string;
-  /** Ctrl-C; resolves with the exit code. */
+  /** Ctrl-C; resolves with the exit code, once its temporary data folder (if any) is removed. */
   stop(): Promise<number | null>;
 }
 
 /**
- * `npm start` as a user runs it, with `env` as its whole environment plus free ports, resolved once
- * serverless-offline says it is ready.
+ * `npm start` as a user runs it, with `env` as its whole environment plus free ports, resolved once it has
+ * recorded itself for the local tools (after serverless-offline is ready). Unless `env` names a LOCAL_DATA_DIR,
+ * it gets a temporary one of its own: it is never taken for (or refused by) the developer's `npm start` on .data/.
  */
 export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<LocalServer> => {
   const port = await freePort();
+  const givenData = env.LOCAL_DATA_DIR;
+  const dataDirectory = givenData || mkdtempSync(join(tmpdir(), 'local-server-'));
+  const removeTemporaryData = () => {
+    if (!givenData) rmSync(dataDirectory, { recursive: true, force: true });
+  };
   const child = spawn(process.execPath, [tsxCli, 'scripts/stack/start.ts'], {
     cwd: repositoryRoot,
-    env: { ...env, PORT: String(port), OFFLINE_LAMBDA_PORT: String(await freePort()) },
+    env: { ...env, PORT: String(port), OFFLINE_LAMBDA_PORT: String(await freePort()), LOCAL_DATA_DIR: dataDirectory },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  void exited.then(removeTemporaryData);
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -46,19 +60,18 @@ export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_00
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   try {
-    await waitForOutput(child, 'Server ready', timeoutMs);
+    await waitForOutput(child, RUNNING_STACK_RECORDED, timeoutMs);
   } catch (error) {
     child.kill('SIGINT');
     throw error;
   }
   return {
     port,
+    dataDirectory,
     child,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       return exited;
     },
   };
