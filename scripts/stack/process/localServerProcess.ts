@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot, tsxCli } from '../localSettings.js';
+import { repositoryRoot } from '../localSettings.js';
 import { RUNNING_STACK_RECORDED } from '../runningStack.js';
 import { freePort } from './freePort.js';
 
@@ -46,7 +46,9 @@ export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_00
   const removeTemporaryData = () => {
     if (!givenData) rmSync(dataDirectory, { recursive: true, force: true });
   };
-  const child = spawn(process.execPath, [tsxCli, 'scripts/stack/start.ts'], {
+  // One process, as `npm start` runs it: tsx's CLI would put a relay in front that SIGKILLs start.ts when it does
+  // not acknowledge a signal within 30 ms (a busy machine), leaving serverless-offline running without it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/stack/start.ts'], {
     cwd: repositoryRoot,
     env: { ...env, PORT: String(port), OFFLINE_LAMBDA_PORT: String(await freePort()), LOCAL_DATA_DIR: dataDirectory },
     stdio: ['ignore', 'pipe', 'pipe'],
