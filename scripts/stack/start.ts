@@ -21,7 +21,7 @@ import {
   repositoryRoot,
   serverlessCli,
 } from './localSettings.js';
-import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse } from './process/busyPort.js';
+import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse, portIsFree } from './process/busyPort.js';
 import { waitUntilListening } from './process/waitUntilListening.js';
 import {
   alreadyRunningMessage,
@@ -42,7 +42,8 @@ import { startGroupStateFollower } from './stream/groupStateFollower.js';
 const LOCAL_SERVER_STORE_DEADLINE_MS = 5_000;
 
 const running = readRunningStack();
-if (running) {
+// A live pid with its HTTP port free is some other process that got the pid after a crash: the file is stale.
+if (running && !(await portIsFree(running.httpPort))) {
   console.error(alreadyRunningMessage(running));
   process.exit(1);
 }
