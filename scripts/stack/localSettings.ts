@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The SDKAppID of the sample events in events/, and the `local` stage's in serverless.yml. */
@@ -12,10 +12,22 @@ export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const serverlessCli = join(repositoryRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
 export const tsxCli = join(repositoryRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-/** Where `npm start` and `npm run invoke` keep the embedded DynamoDB's data (git-ignored). */
-export const localDataPath = join(repositoryRoot, '.data', 'dynamodb');
+/**
+ * Where `npm start` and the local tools keep their data and the running stack's file: .data/ (git-ignored), or
+ * LOCAL_DATA_DIR (the tests and `npm run load` give their servers a folder of their own).
+ */
+export const localDataDirectory = resolve(process.env.LOCAL_DATA_DIR?.trim() || join(repositoryRoot, '.data'));
+
+/** The embedded DynamoDB's (dynalite's) data. */
+export const localDataPath = join(localDataDirectory, 'dynamodb');
 
 export const portFrom = (value: string | undefined, fallback: number): number => {
   const port = Number(value);
   return Number.isInteger(port) && port > 0 && port < 65_536 ? port : fallback;
+};
+
+/** A path for a message: relative to the repository when inside it (`.data/dynamodb`), else absolute. */
+export const shownPath = (path: string): string => {
+  const inside = relative(repositoryRoot, path);
+  return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? path : inside;
 };

@@ -2,8 +2,9 @@
  * `npm start`: the webhook function on http://localhost:3000/webhook (serverless-offline), on an embedded
  * DynamoDB at http://localhost:8000 whose data persists under .data/. PORT and DYNAMODB_PORT override the
  * ports; AWS_ENDPOINT_URL_DYNAMODB uses that DynamoDB instead; LOCAL_DYNAMODB=dynamodb-local runs AWS's
- * DynamoDB Local with the table's stream feeding the groupState function. Ctrl-C or SIGTERM stops everything; a
- * busy port is named in one line.
+ * DynamoDB Local with the table's stream feeding the groupState function. Once everything listens it says where
+ * in .data/running-stack.json, for the local tools (scripts/stack/runningStack.ts). Ctrl-C or SIGTERM stops
+ * everything; a busy port, a second `npm start` or .data/ in use by another process is named in one line.
  */
 import './quietNodeVersionWarning.js';
 import { spawn } from 'node:child_process';
@@ -11,8 +12,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../lib/log.js';
 import { esbuildWorkFolder } from '../deploy/esbuildWorkFolder.js';
-import { openLocalDynamo } from './dynamo/localDynamo.js';
+import { startStackDynamo } from './dynamo/localDynamo.js';
 import { LOCAL_CREDENTIALS } from './dynamo/localDynamoClient.js';
+import { exitIfDynamoUnavailable } from './dynamo/localDynamoUnavailableError.js';
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_LOCAL_DYNAMODB_PORT,
@@ -20,7 +22,15 @@ import {
   repositoryRoot,
   serverlessCli,
 } from './localSettings.js';
-import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse } from './process/busyPort.js';
+import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse, portIsFree } from './process/busyPort.js';
+import { waitUntilListening } from './process/waitUntilListening.js';
+import {
+  alreadyRunningMessage,
+  forgetRunningStack,
+  readRunningStack,
+  recordedMessage,
+  recordRunningStack,
+} from './runningStack.js';
 import { startGroupStateFollower } from './stream/groupStateFollower.js';
 
 /**
@@ -32,14 +42,24 @@ import { startGroupStateFollower } from './stream/groupStateFollower.js';
  */
 const LOCAL_SERVER_STORE_DEADLINE_MS = 5_000;
 
+const running = readRunningStack();
+// A live pid with its HTTP port free is some other process that got the pid after a crash: the file is stale.
+if (running && !(await portIsFree(running.httpPort))) {
+  console.error(alreadyRunningMessage(running));
+  process.exit(1);
+}
+
 const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
+const dynamodbPort = portFrom(process.env.DYNAMODB_PORT, DEFAULT_LOCAL_DYNAMODB_PORT);
 await exitIfAnyPortBusy([
   { port: httpPort, variable: 'PORT' },
   { port: portFrom(process.env.OFFLINE_LAMBDA_PORT, 3002), variable: 'OFFLINE_LAMBDA_PORT' },
+  // Its own DynamoDB only: whatever answers there is not used in its stead.
+  ...(process.env.AWS_ENDPOINT_URL_DYNAMODB ? [] : [{ port: dynamodbPort, variable: 'DYNAMODB_PORT' }]),
 ]);
-const dynamo = await openLocalDynamo({ listenOnDefaultPort: true }).catch((error: unknown) => {
-  if (!isAddressInUse(error)) throw error;
-  console.error(busyPortMessage(portFrom(process.env.DYNAMODB_PORT, DEFAULT_LOCAL_DYNAMODB_PORT), 'DYNAMODB_PORT'));
+const dynamo = await startStackDynamo().catch((error: unknown) => {
+  if (!isAddressInUse(error)) return exitIfDynamoUnavailable(error);
+  console.error(busyPortMessage(dynamodbPort, 'DYNAMODB_PORT'));
   process.exit(1);
 });
 console.log(`DynamoDB: ${dynamo.endpoint} (${dynamo.origin})`);
@@ -82,6 +102,7 @@ let stopping = false;
 const stop = async (exitCode: number): Promise<void> => {
   if (stopping) return;
   stopping = true;
+  forgetRunningStack();
   const results = await Promise.allSettled([stopOffline(), stateFollower?.stop()]);
   results.push(...(await Promise.allSettled([dynamo.close()])));
   for (const result of results)
@@ -92,3 +113,17 @@ const stop = async (exitCode: number): Promise<void> => {
 offline.on('exit', (code) => void stop(code ?? 0));
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+
+// Written once serverless-offline accepts requests (and not when a stop began meanwhile): a tool that finds the
+// file finds a stack that answers.
+if ((await waitUntilListening(httpPort, { giveUp: () => stopping })) && !stopping) {
+  recordRunningStack({
+    pid: process.pid,
+    webhookUrl: `http://localhost:${httpPort}/webhook`,
+    httpPort,
+    dynamodbEndpoint: dynamo.endpoint,
+    engine: dynamo.engine,
+    startedAt: new Date().toISOString(),
+  });
+  console.log(recordedMessage());
+}

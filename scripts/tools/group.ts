@@ -7,8 +7,10 @@
 import '../stack/quietNodeVersionWarning.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
-import { openLocalDynamo } from '../stack/dynamo/localDynamo.js';
+import { describeError } from '../../lib/log.js';
+import { openToolDynamo } from '../stack/dynamo/localDynamo.js';
 import { localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
+import { exitIfDynamoUnavailable } from '../stack/dynamo/localDynamoUnavailableError.js';
 import { LOCAL_TABLE_NAME } from '../stack/localSettings.js';
 
 const DEFAULT_RECENT_EVENTS = 10;
@@ -25,7 +27,7 @@ const groupId = args.filter((_, index) => limitAt < 0 || (index !== limitAt && i
 if (!groupId || !Number.isInteger(limit) || limit < 1 || limit > 100) usage();
 
 const deployedTable = process.env.TABLE_NAME?.trim();
-const local = deployedTable ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
+const local = deployedTable ? undefined : await openToolDynamo().catch(exitIfDynamoUnavailable);
 const client = local ? localDynamoClient(local.endpoint) : new DynamoDBClient({});
 const tableName = deployedTable || LOCAL_TABLE_NAME;
 
@@ -51,6 +53,9 @@ try {
     console.log(`  ${when}  ${String(event.command)}  ${detail}`.trimEnd());
   }
   process.exitCode = state || events.length > 0 ? 0 : 1;
+} catch (error) {
+  console.error(`Could not read table ${tableName}: ${describeError(error)}`);
+  process.exitCode = 1;
 } finally {
   client.destroy();
   await local?.close();

@@ -1,12 +1,14 @@
 /**
  * `npm run invoke -- events/<file>.json`: runs the webhook function once with a sample API Gateway event and
- * prints its answer. Uses the DynamoDB `npm start` runs if it is up, else opens the same local data itself.
+ * prints its answer; exits 1 unless the answer is 2xx. Its DynamoDB: AWS_ENDPOINT_URL_DYNAMODB, else the running
+ * `npm start`'s, else the same local data under .data/, opened here (scripts/stack/dynamo/localDynamo.ts).
  */
 import '../stack/quietNodeVersionWarning.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { openLocalDynamo, useLocalFunctionEnvironment } from '../stack/dynamo/localDynamo.js';
+import { openToolDynamo, useLocalFunctionEnvironment } from '../stack/dynamo/localDynamo.js';
+import { exitIfDynamoUnavailable } from '../stack/dynamo/localDynamoUnavailableError.js';
 
 const eventFile = process.argv[2];
 if (!eventFile) {
@@ -15,7 +17,7 @@ if (!eventFile) {
 }
 const apiGatewayEvent: unknown = JSON.parse(readFileSync(resolve(eventFile), 'utf8'));
 
-const dynamo = await openLocalDynamo({ listenOnDefaultPort: false });
+const dynamo = await openToolDynamo().catch(exitIfDynamoUnavailable);
 useLocalFunctionEnvironment(dynamo.endpoint);
 
 // Imported only now: the function reads its settings once, at load, like a Lambda cold start.
@@ -31,7 +33,7 @@ const response = await handler(apiGatewayEvent as Parameters<typeof handler>[0],
 const tookMs = performance.now() - startedAt;
 await dynamo.close();
 
-console.log(`HTTP ${response.statusCode} (${tookMs.toFixed(1)} ms, DynamoDB ${dynamo.origin} at ${dynamo.endpoint})`);
+console.log(`HTTP ${response.statusCode} (${tookMs.toFixed(1)} ms, DynamoDB at ${dynamo.endpoint}, ${dynamo.origin})`);
 console.log(JSON.stringify(JSON.parse(response.body), null, 2));
 // Scripts can tell a refused request from an accepted one.
 process.exitCode = response.statusCode >= 200 && response.statusCode < 300 ? 0 : 1;

@@ -1,67 +1,61 @@
 /**
- * `npm run load`: the local server (`npm start`'s serverless-offline, with a Sign check) on a fresh in-memory
- * DynamoDB, loaded on loopback with a concurrent mix of new, repeated and invalid webhooks; then the store
- * is read back. Fails unless every acknowledged event is stored exactly once, no invalid one is stored, and
- * every request is answered, none with a 5xx. LOAD_REQUESTS (default 3000) and LOAD_CONNECTIONS (default 20)
- * bound the run.
+ * `npm run load [-- <webhook URL>]`: loads a local server on loopback with a concurrent mix of new, repeated and
+ * invalid webhooks, then reads every group of the run back through the read API. Without a URL it starts a server
+ * of its own (`npm start`'s serverless-offline, with a Sign check, on a fresh in-memory DynamoDB); with one it
+ * loads that server (e.g. a running `npm start`: set CALLBACK_TOKEN and SDK_APP_ID as it has them), whose store
+ * keeps the run's events. The first line says which. Fails unless every acknowledged event is stored exactly
+ * once, no invalid one is stored, and every request is answered, none with a 5xx. LOAD_REQUESTS (default 3000)
+ * and LOAD_CONNECTIONS (default 20) bound the run.
  */
 import '../stack/quietNodeVersionWarning.js';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { EVENT_SORT_KEY_PREFIX } from '../../lib/dynamo/tableKeys.js';
-import { scanAllItems } from '../stack/dynamo/eventsTable.js';
-import { localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
-import { LOCAL_SDK_APP_ID, LOCAL_TABLE_NAME, repositoryRoot } from '../stack/localSettings.js';
-import { freePort } from '../stack/process/freePort.js';
-import { type LocalServer, startLocalServer, waitForOutput } from '../stack/process/localServerProcess.js';
+import { LOCAL_SDK_APP_ID } from '../stack/localSettings.js';
+import { readRunningStack } from '../stack/runningStack.js';
+import { groupsUrlOf } from './groupsUrl.js';
 import { type Answer, percentile, sendConcurrently } from './load/loadClient.js';
 import { type LoadRequest, loadMix } from './load/loadMix.js';
+import { type OwnLoadServer, startOwnLoadServer } from './load/ownLoadServer.js';
+import { storedEventCounts } from './load/storedEventCounts.js';
 
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 3_000);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 20);
-const TOKEN = `load-token-${randomUUID()}`;
 const RUN_ID = randomUUID().slice(0, 8);
 const OK_BODY = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
 
-const dynamoPort = await freePort();
-const dynamo = spawn(
-  process.execPath,
-  [
-    join(repositoryRoot, 'node_modules', 'dynalite', 'cli.js'),
-    '--port',
-    String(dynamoPort),
-    '--createTableMs',
-    '0',
-    '--host',
-    '127.0.0.1',
-  ],
-  {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
-const endpoint = `http://127.0.0.1:${dynamoPort}`;
-let server: LocalServer | undefined;
+const givenUrl = process.argv[2];
+if (givenUrl !== undefined && !/^https?:\/\//.test(givenUrl)) {
+  console.error('usage: npm run load [-- <webhook URL of a running local server>]');
+  process.exit(2);
+}
+if (givenUrl === undefined) {
+  const running = readRunningStack();
+  console.log(
+    "load: target: a server of its own (npm start's serverless-offline with a callback token, on a fresh " +
+      'in-memory DynamoDB), stopped at the end.' +
+      (running ? ` To load the running npm start instead: npm run load -- ${running.webhookUrl}` : ''),
+  );
+} else {
+  const signing = process.env.CALLBACK_TOKEN ? 'signed with CALLBACK_TOKEN' : 'unsigned (no CALLBACK_TOKEN)';
+  console.log(
+    `load: target: ${givenUrl} (a running server; its store keeps the run's events, group IDs ` +
+      `@TGS#…-${RUN_ID}-…), ${signing}`,
+  );
+}
 
-const stopAll = () => {
-  server?.child.kill('SIGINT');
-  dynamo.kill('SIGTERM');
-};
+let ownServer: OwnLoadServer | undefined;
 process.on('SIGINT', () => {
-  stopAll();
-  process.exit(130);
+  void ownServer?.stop().finally(() => process.exit(130));
 });
 
 try {
-  await waitForOutput(dynamo, 'listening at', 10_000);
-  server = await startLocalServer({
-    ...process.env,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    SDK_APP_ID: LOCAL_SDK_APP_ID,
-    CALLBACK_TOKEN: TOKEN,
-    LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'ERROR',
-  });
-  const origin = `http://127.0.0.1:${server.port}`;
+  ownServer = givenUrl === undefined ? await startOwnLoadServer(`load-token-${randomUUID()}`) : undefined;
+  const webhookUrl = ownServer?.webhookUrl ?? new URL(givenUrl as string);
+  const receiver = {
+    sdkAppId: ownServer?.sdkAppId ?? process.env.SDK_APP_ID ?? LOCAL_SDK_APP_ID,
+    token: ownServer ? ownServer.token : process.env.CALLBACK_TOKEN || undefined,
+    webhookPath: webhookUrl.pathname,
+  };
+  const origin = webhookUrl.origin;
   const send = (items: LoadRequest[]) =>
     sendConcurrently({
       origin,
@@ -70,10 +64,8 @@ try {
       toRequest: (item) => ({ path: item.path(Date.now()), body: item.body }),
     });
   // The first round pays the functions' first load and the first connections to the local DynamoDB.
-  const warmUp = await send(
-    loadMix({ count: CONNECTIONS * 2, runId: RUN_ID, sdkAppId: LOCAL_SDK_APP_ID, token: TOKEN, label: 'WARMUP' }),
-  );
-  const measured = await send(loadMix({ count: REQUESTS, runId: RUN_ID, sdkAppId: LOCAL_SDK_APP_ID, token: TOKEN }));
+  const warmUp = await send(loadMix({ count: CONNECTIONS * 2, runId: RUN_ID, ...receiver, label: 'WARMUP' }));
+  const measured = await send(loadMix({ count: REQUESTS, runId: RUN_ID, ...receiver }));
   const { durationMs } = measured;
   const toAnswer = ({ item, status, body, latencyMs }: Answer<LoadRequest>) => ({
     request: item,
@@ -86,16 +78,12 @@ try {
   const answers = [...warmUpAnswers, ...measuredAnswers];
   const latencies = measuredAnswers.map((answer) => answer.latencyMs);
 
-  const client = localDynamoClient(endpoint);
-  const items = await scanAllItems(client, LOCAL_TABLE_NAME);
-  client.destroy();
-
-  const storedPerGroup = new Map<string, number>();
-  // Event items only: locally each group also has its state item (GROUP_STATE_UPDATES=inline).
-  for (const item of items.filter((candidate) => candidate.sk?.S?.startsWith(EVENT_SORT_KEY_PREFIX))) {
-    const groupId = item.groupId?.S ?? '';
-    if (groupId.includes(RUN_ID)) storedPerGroup.set(groupId, (storedPerGroup.get(groupId) ?? 0) + 1);
-  }
+  const { counts, unreadable } = await storedEventCounts({
+    groupsUrl: groupsUrlOf(webhookUrl),
+    groupIds: [...new Set(answers.map((answer) => answer.request.groupId))],
+    connections: CONNECTIONS,
+  });
+  const storedPerGroup = new Map([...counts].filter(([, count]) => count > 0));
   // Acknowledged means what Tencent takes as success: 200 with the OK envelope.
   const isOk = (answer: { status: number; body: string }) => answer.status === 200 && answer.body === OK_BODY;
   const acknowledged = new Set(
@@ -137,7 +125,8 @@ try {
   console.log(`answers by status: ${JSON.stringify(statusCounts)} (0 = no answer)`);
   console.log(
     `store (both phases): ${acknowledged.size} events acknowledged, ${storedPerGroup.size} stored; lost ` +
-      `${lost.length}, doubled ${doubled.length}, invalid stored ${invalidStored.length}; 5xx ${serverErrors}; ` +
+      `${lost.length}, doubled ${doubled.length}, invalid stored ${invalidStored.length}, unreadable ` +
+      `${unreadable.length}; 5xx ${serverErrors}; ` +
       `unexpected status ${unexpected}`,
   );
   const ok =
@@ -146,7 +135,8 @@ try {
     invalidStored.length === 0 &&
     serverErrors === 0 &&
     unexpected === 0 &&
-    noAnswer === 0;
+    noAnswer === 0 &&
+    unreadable.length === 0;
   if (!ok) {
     for (const groupId of [...lost, ...doubled, ...invalidStored].slice(0, 10)) {
       const seen = answers
@@ -160,10 +150,11 @@ try {
           `${answer.request.expectedStatus}, got ${answer.status} ${answer.body.slice(0, 200)}`,
       );
     }
+    for (const { groupId, answer } of unreadable.slice(0, 10)) console.log(`  unreadable: ${groupId}: ${answer}`);
   }
   console.log(ok ? 'PASS' : 'FAIL');
   process.exitCode = ok ? 0 : 1;
 } finally {
-  if (process.env.LOAD_SERVER_LOG) process.stderr.write(server?.output() ?? '');
-  stopAll();
+  if (process.env.LOAD_SERVER_LOG) process.stderr.write(ownServer?.output() ?? '');
+  await ownServer?.stop();
 }

@@ -11,8 +11,9 @@ import '../stack/quietNodeVersionWarning.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RebuildOutcome, rebuildGroupState } from '../../lib/groupState/store.js';
 import { describeError } from '../../lib/log.js';
-import { openLocalDynamo } from '../stack/dynamo/localDynamo.js';
+import { openToolDynamo } from '../stack/dynamo/localDynamo.js';
 import { localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
+import { exitIfDynamoUnavailable } from '../stack/dynamo/localDynamoUnavailableError.js';
 import { LOCAL_TABLE_NAME } from '../stack/localSettings.js';
 import { describeRebuild } from './rebuild-state/describeRebuild.js';
 import { recordedGroupIds } from './rebuild-state/recordedGroupIds.js';
@@ -38,14 +39,19 @@ const named = rest.filter((arg) => arg !== '--all');
 if (all === named.length > 0) usage();
 
 const deployedTable = stage ? stageTableName(stage) : process.env.TABLE_NAME?.trim();
-const local = deployedTable ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
+const local = deployedTable ? undefined : await openToolDynamo().catch(exitIfDynamoUnavailable);
 const client = local ? localDynamoClient(local.endpoint) : new DynamoDBClient({});
 const tableName = deployedTable || LOCAL_TABLE_NAME;
 
 let failed = 0;
 try {
   console.log(`Table ${tableName} (${local ? `local DynamoDB at ${local.endpoint}, ${local.origin}` : 'AWS'})`);
-  const groupIds = all ? await recordedGroupIds(client, tableName) : named;
+  const groupIds = all
+    ? await recordedGroupIds(client, tableName).catch((error: unknown): never => {
+        console.error(`Could not list the groups of table ${tableName}: ${describeError(error)}`);
+        process.exit(1);
+      })
+    : named;
   const tally = new Map<string, number>();
   for (const groupId of groupIds) {
     try {

@@ -21,7 +21,8 @@ import { replayEvent } from '../../lib/redrive/replayEvent.js';
 import { holdsReplayRecords, logLinesInText, replayRecordsInLog } from '../../lib/redrive/replayRecordsInLog.js';
 import type { TencentEnvelope } from '../../lib/tencent/envelope.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
-import { openLocalDynamo, useLocalFunctionEnvironment } from '../stack/dynamo/localDynamo.js';
+import { openToolDynamo, useLocalFunctionEnvironment } from '../stack/dynamo/localDynamo.js';
+import { exitIfDynamoUnavailable } from '../stack/dynamo/localDynamoUnavailableError.js';
 
 /** Replays are not on Tencent's clock: give DynamoDB time. */
 const REPLAY_DEADLINE_MS = 10_000;
@@ -54,7 +55,7 @@ for (const head of incomplete) {
 }
 if (records.length === 0 && incomplete.length === 0) process.exit(1);
 
-const local = toAws ? undefined : await openLocalDynamo({ listenOnDefaultPort: false });
+const local = toAws ? undefined : await openToolDynamo().catch(exitIfDynamoUnavailable);
 if (local) {
   useLocalFunctionEnvironment(local.endpoint);
   process.env.IS_LOCAL = 'true';

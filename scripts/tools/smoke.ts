@@ -3,11 +3,14 @@
  * group of its own (`@SMOKE#<time>`, a prefix Tencent never gives), then reads the event back through the
  * IAM-signed read API, and exits 0, or 1 naming the step that failed. The token: CALLBACK_TOKEN, else the
  * stage's SSM parameter (read with your AWS credentials); with neither the callback goes unsigned.
- * Against `npm start`: `npm run smoke -- http://localhost:3000/webhook`.
+ * Against `npm start`: `npm run smoke -- http://localhost:3000/webhook`, or `npm run smoke` alone while it runs
+ * (its URL from .data/running-stack.json). A URL on this machine is read back unsigned (the local read routes
+ * are open): no AWS credentials needed.
  */
 import '../stack/quietNodeVersionWarning.js';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { callbackSign } from '../../lib/tencent/callbackSign.js';
+import { readRunningStack } from '../stack/runningStack.js';
 import { signedGet } from './smoke/sigV4Fetch.js';
 import { resolveSmokeTarget } from './smoke/smokeTarget.js';
 
@@ -18,11 +21,13 @@ const fail = (step: string, detail: string): never => {
   process.exit(1);
 };
 
-const stageOrUrl = process.argv[2];
+const runningWebhookUrl = process.argv[2] === undefined ? readRunningStack()?.webhookUrl : undefined;
+const stageOrUrl = process.argv[2] ?? runningWebhookUrl;
 if (!stageOrUrl) {
-  console.error('usage: npm run smoke -- <stage | webhook URL>');
+  console.error('usage: npm run smoke -- <stage | webhook URL>   (no argument: the running npm start, if any)');
   process.exit(2);
 }
+if (runningWebhookUrl) console.log(`smoke: the running npm start, ${runningWebhookUrl}`);
 
 try {
   const target = resolveSmokeTarget(stageOrUrl, process.env);
@@ -61,7 +66,9 @@ try {
     `${target.groupsUrl.pathname.replace(/\/$/, '')}/${encodeURIComponent(groupId)}/events`,
     target.groupsUrl,
   );
-  const read = await signedGet(eventsUrl, target.region).catch((error: Error) => fail('read back', error.message));
+  const read = await (target.signReads ? signedGet(eventsUrl, target.region) : fetch(eventsUrl)).catch((error: Error) =>
+    fail('read back', error.message),
+  );
   const page = (await read.json().catch(() => ({}))) as { events?: { groupId?: string; command?: string }[] };
   if (read.status !== 200) fail('read back', `HTTP ${read.status} ${JSON.stringify(page)}`);
   const found = page.events?.filter((event) => event.groupId === groupId && event.command === COMMAND) ?? [];

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { type AttributeValue, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureEventsTable } from '../../scripts/stack/dynamo/eventsTable.js';
-import { LOCAL_TABLE_NAME, repositoryRoot, serverlessCli, tsxCli } from '../../scripts/stack/localSettings.js';
-import { envWithoutReceiverSettings } from '../support/childEnv.js';
+import { LOCAL_TABLE_NAME, serverlessCli, tsxCli } from '../../scripts/stack/localSettings.js';
+import { freePort } from '../../scripts/stack/process/freePort.js';
 import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
+import { runTool } from '../support/runTool.js';
 
 /**
  * The two local invoke paths a user has: `npm run invoke` and `serverless invoke local`, each pointed with
@@ -25,21 +25,23 @@ beforeEach(async () => {
 const eventsIn = (items: Record<string, AttributeValue>[]) => items.filter((item) => item.sk?.S?.startsWith('EVENT#'));
 const stateIn = (items: Record<string, AttributeValue>[]) => items.find((item) => item.sk?.S === 'STATE');
 
-/** Asynchronous on purpose: the dynalite the child talks to runs in this process's event loop. */
-const run = (args: string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      {
-        cwd: repositoryRoot,
-        env: envWithoutReceiverSettings({ AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint, LOG_LEVEL: 'silent' }),
-        timeout: 50_000,
-      },
-      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-};
+/** The two paths on the test's dynalite; asynchronous on purpose: that dynalite runs in this process. */
+const run = (args: string[]) =>
+  runTool(args, { AWS_ENDPOINT_URL_DYNAMODB: table.dynamo.endpoint, LOG_LEVEL: 'silent' }, 50_000);
+
+/** With no DynamoDB answering where AWS_ENDPOINT_URL_DYNAMODB points: the webhook answers 500 FAIL. */
+const runWithoutDynamo = async (args: string[]) =>
+  runTool(args, { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await freePort()}`, LOG_LEVEL: 'silent' }, 50_000);
+
+const serverlessInvokeLocal = (eventFile: string) => [
+  serverlessCli,
+  'invoke',
+  'local',
+  '-f',
+  'webhook',
+  '-p',
+  eventFile,
+];
 
 describe('npm run invoke', () => {
   it('prints the OK envelope for a sample event and records it', async () => {
@@ -60,24 +62,40 @@ describe('npm run invoke', () => {
     expect(result.stdout).toContain('"ErrorCode": 40301');
     expect(await table.scan(LOCAL_TABLE_NAME)).toEqual([]);
   });
+
+  it('prints the 500 FAIL envelope and exits 1 when the event cannot be stored', async () => {
+    const result = await runWithoutDynamo([tsxCli, 'scripts/tools/invoke.ts', 'events/group-full.json']);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout).toContain('HTTP 500');
+    expect(result.stdout).toContain('"ErrorCode": 50001');
+  });
 });
 
 describe('serverless invoke local', () => {
   it('runs the bundled function with a sample event against the DynamoDB npm start prepared', async () => {
     await ensureEventsTable(table.client, LOCAL_TABLE_NAME);
-    const result = await run([
-      serverlessCli,
-      'invoke',
-      'local',
-      '-f',
-      'webhook',
-      '-p',
-      'events/group-attr-changed.json',
-    ]);
+    const result = await run(serverlessInvokeLocal('events/group-attr-changed.json'));
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('"statusCode": 200');
     const items = await table.scan(LOCAL_TABLE_NAME);
     expect(eventsIn(items).map((item) => item.command?.S)).toEqual(['Group.CallbackAfterGroupAttrChanged']);
     expect(stateIn(items)?.attributes?.L).toHaveLength(2);
+  }, 60_000);
+
+  it('exits 1, as npm run invoke, when the webhook answers 500 (the event could not be stored)', async () => {
+    // Act
+    const result = await runWithoutDynamo(serverlessInvokeLocal('events/group-full.json'));
+
+    // Assess
+    expect(result.stdout).toContain('"statusCode": 500');
+    expect(result.stdout + result.stderr).toContain('The function answered HTTP 500: exit code 1 (as npm run invoke).');
+    expect(result.status).toBe(1);
+  }, 60_000);
+
+  it('exits 1 when the webhook refuses the event (403)', async () => {
+    const result = await run(serverlessInvokeLocal('events/rejected-wrong-app.json'));
+    expect(result.stdout).toContain('"statusCode": 403');
+    expect(result.status).toBe(1);
+    expect(await table.scan(LOCAL_TABLE_NAME)).toEqual([]);
   }, 60_000);
 });

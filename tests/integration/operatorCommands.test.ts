@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
 import { portIsFree } from '../../scripts/stack/process/busyPort.js';
 import { freePort } from '../../scripts/stack/process/freePort.js';
 import { waitForOutput } from '../../scripts/stack/process/localServerProcess.js';
+import { RUNNING_STACK_RECORDED } from '../../scripts/stack/runningStack.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'operator-commands-'));
@@ -48,7 +49,11 @@ describe('npm start', () => {
     const port = await freePort();
     await new Promise<void>((resolve) => busy.listen(port, resolve));
     try {
-      const env = envWithoutReceiverSettings({ PORT: String(port), DYNAMODB_PORT: String(await freePort()) });
+      const env = envWithoutReceiverSettings({
+        PORT: String(port),
+        DYNAMODB_PORT: String(await freePort()),
+        LOCAL_DATA_DIR: workDir,
+      });
       const run = await exitOf(
         spawn(process.execPath, [tsxCli, 'scripts/stack/start.ts'], { cwd: repositoryRoot, env }),
       );
@@ -62,25 +67,37 @@ describe('npm start', () => {
     }
   });
 
-  it('stops serverless-offline and its DynamoDB when npm receives SIGTERM, as on Ctrl-C', async () => {
+  it('stops serverless-offline and its DynamoDB, and removes running-stack.json, on SIGTERM to npm', async () => {
+    // Prepare
     const [port, dynamoPort, lambdaPort] = [await freePort(), await freePort(), await freePort()];
+    const dataDirectory = join(workDir, 'sigterm');
     const npm = spawn('npm', ['start'], {
       cwd: repositoryRoot,
       env: envWithoutReceiverSettings({
         PORT: String(port),
         DYNAMODB_PORT: String(dynamoPort),
         OFFLINE_LAMBDA_PORT: String(lambdaPort),
+        LOCAL_DATA_DIR: dataDirectory,
       }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = exitOf(npm);
-    await waitForOutput(npm, 'Server ready', 90_000);
+    try {
+      await waitForOutput(npm, RUNNING_STACK_RECORDED, 90_000);
+      expect(existsSync(join(dataDirectory, 'running-stack.json'))).toBe(true);
 
-    npm.kill('SIGTERM');
-    await exited;
+      // Act
+      npm.kill('SIGTERM');
+      await exited;
+    } finally {
+      // A failed wait must not leave the stack running: npm passes SIGTERM on.
+      if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGTERM');
+    }
 
+    // Assess
     await expect.poll(() => portIsFree(port), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => portIsFree(dynamoPort), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => portIsFree(lambdaPort), { timeout: 15_000 }).toBe(true);
+    expect(existsSync(join(dataDirectory, 'running-stack.json'))).toBe(false);
   }, 120_000);
 });

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
-import { envWithoutReceiverSettings } from '../support/childEnv.js';
+import { tsxCli } from '../../scripts/stack/localSettings.js';
+import { withoutAwsCredentials } from '../support/childEnv.js';
 import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
+import { runTool } from '../support/runTool.js';
 
 const TOKEN = 'smoke-test-token';
 let table: TestTable;
@@ -18,28 +18,15 @@ afterAll(async () => {
   await table?.close();
 });
 
+/** No AWS credentials anywhere: a local URL's read routes are open, nothing is signed. */
 const smoke = (env: NodeJS.ProcessEnv) =>
-  new Promise<{ status: number | null; output: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [tsxCli, 'scripts/tools/smoke.ts', `http://localhost:${server.port}/webhook`],
-      {
-        cwd: repositoryRoot,
-        env: envWithoutReceiverSettings({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...env }),
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('close', (status) => resolve({ status, output }));
-  });
+  runTool([tsxCli, 'scripts/tools/smoke.ts', `http://localhost:${server.port}/webhook`], {
+    ...withoutAwsCredentials(),
+    ...env,
+  }).then(({ status, stdout, stderr }) => ({ status, output: stdout + stderr }));
 
 describe('npm run smoke against npm start', () => {
-  it('sends a signed callback for a group of its own, reads the event back and exits 0', async () => {
+  it('sends a signed callback for a group of its own, reads it back with no AWS credentials, exits 0', async () => {
     const run = await smoke({ CALLBACK_TOKEN: TOKEN });
     expect(run.status, run.output).toBe(0);
     expect(run.output).toMatch(/callback for @SMOKE#\d+ answered OK \(signed\)/);

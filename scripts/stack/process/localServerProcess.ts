@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { repositoryRoot } from '../localSettings.js';
+import { RUNNING_STACK_RECORDED } from '../runningStack.js';
 import { freePort } from './freePort.js';
 
 /** Resolves once `child` has printed `text` (stdout or stderr); rejects on exit or after `timeoutMs`. */
@@ -21,26 +25,36 @@ export const waitForOutput = (child: ChildProcess, text: string, timeoutMs: numb
 
 export interface LocalServer {
   port: number;
+  /** Its LOCAL_DATA_DIR: where it keeps its data and its running-stack.json; give it to a tool to find it. */
+  dataDirectory: string;
   child: ChildProcess;
   /** Everything it printed so far. */
   output(): string;
-  /** Ctrl-C; resolves with the exit code. */
+  /** Ctrl-C; resolves with the exit code, once its temporary data folder (if any) is removed. */
   stop(): Promise<number | null>;
 }
 
 /**
- * `npm start` as a user runs it, with `env` as its whole environment plus free ports, resolved once
- * serverless-offline says it is ready. start.ts runs in the child itself (`node --import tsx`, as `npm start` runs it),
- * so that stop()'s Ctrl-C reaches it: tsx's CLI would relay it, and SIGKILL start.ts when it has not answered within
- * 30 ms, as on a busy machine, leaving serverless-offline running without it.
+ * `npm start` as a user runs it, with `env` as its whole environment plus free ports, resolved once it has
+ * recorded itself for the local tools (after serverless-offline is ready). Unless `env` names a LOCAL_DATA_DIR,
+ * it gets a temporary one of its own: it is never taken for (or refused by) the developer's `npm start` on .data/.
  */
 export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<LocalServer> => {
   const port = await freePort();
+  const givenData = env.LOCAL_DATA_DIR;
+  const dataDirectory = givenData || mkdtempSync(join(tmpdir(), 'local-server-'));
+  const removeTemporaryData = () => {
+    if (!givenData) rmSync(dataDirectory, { recursive: true, force: true });
+  };
+  // One process, as `npm start` runs it: tsx's CLI would put a relay in front that SIGKILLs start.ts when it does
+  // not acknowledge a signal within 30 ms (a busy machine), leaving serverless-offline running without it.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/stack/start.ts'], {
     cwd: repositoryRoot,
-    env: { ...env, PORT: String(port), OFFLINE_LAMBDA_PORT: String(await freePort()) },
+    env: { ...env, PORT: String(port), OFFLINE_LAMBDA_PORT: String(await freePort()), LOCAL_DATA_DIR: dataDirectory },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  void exited.then(removeTemporaryData);
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -48,19 +62,18 @@ export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_00
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   try {
-    await waitForOutput(child, 'Server ready', timeoutMs);
+    await waitForOutput(child, RUNNING_STACK_RECORDED, timeoutMs);
   } catch (error) {
     child.kill('SIGINT');
     throw error;
   }
   return {
     port,
+    dataDirectory,
     child,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       return exited;
     },
   };

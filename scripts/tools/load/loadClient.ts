@@ -8,6 +8,12 @@ export interface Answer<T> {
   latencyMs: number;
 }
 
+/** A POST with `body` (as Tencent sends it), or a GET without. */
+export interface LoadClientRequest {
+  path: string;
+  body?: string;
+}
+
 /**
  * Sends every item once over `connections` keep-alive connections, each connection one request at a
  * time, and returns each item's own answer. (Load tools that recycle one request template cannot tell
@@ -23,7 +29,7 @@ export const sendConcurrently = async <T>({
   origin: string;
   items: readonly T[];
   connections: number;
-  toRequest: (item: T) => { path: string; body: string };
+  toRequest: (item: T) => LoadClientRequest;
   timeoutMs?: number;
 }): Promise<{ answers: Answer<T>[]; durationMs: number }> => {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
@@ -37,7 +43,9 @@ export const sendConcurrently = async <T>({
       // Tencent's headers: Host and Content-Length only, no Content-Type.
       const outgoing = request(
         new URL(path, origin),
-        { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs },
+        body === undefined
+          ? { method: 'GET', agent, timeout: timeoutMs }
+          : { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs },
         (response) => {
           let text = '';
           response.setEncoding('utf8');

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { repositoryRoot, serverlessCli } from '../../stack/localSettings.js';
+import { groupsUrlOf } from '../groupsUrl.js';
 
 /** Where `npm run smoke` sends its callback and reads it back, and with which app and token. */
 export interface SmokeTarget {
@@ -9,7 +10,16 @@ export interface SmokeTarget {
   sdkAppId: string;
   /** The token to sign with; undefined sends an unsigned callback. */
   callbackTokenParameter: string | undefined;
+  /** Deployed: the read API wants SigV4 (IAM). On this machine (`npm start`) its routes are open: no AWS needed. */
+  signReads: boolean;
 }
+
+/** localhost, *.localhost, 127.0.0.0/8 or ::1: a server on this machine, not a deployed API. */
+export const isLoopbackUrl = (url: URL): boolean =>
+  url.hostname === 'localhost' ||
+  url.hostname.endsWith('.localhost') ||
+  /^127(\.\d{1,3}){3}$/.test(url.hostname) ||
+  url.hostname === '[::1]';
 
 const serverless = (args: string[]): string => {
   const run = spawnSync(process.execPath, [serverlessCli, ...args], { cwd: repositoryRoot, encoding: 'utf8' });
@@ -23,10 +33,11 @@ export const resolveSmokeTarget = (stageOrUrl: string, env: NodeJS.ProcessEnv): 
     const webhookUrl = new URL(stageOrUrl);
     return {
       webhookUrl,
-      groupsUrl: new URL(webhookUrl.pathname.replace(/\/webhook\/?$/, '/groups'), webhookUrl),
+      groupsUrl: groupsUrlOf(webhookUrl),
       region: env.AWS_REGION ?? 'eu-west-1',
       sdkAppId: env.SDK_APP_ID ?? '1400000001',
       callbackTokenParameter: env.CALLBACK_TOKEN_PARAMETER,
+      signReads: !isLoopbackUrl(webhookUrl),
     };
   }
   const config = JSON.parse(serverless(['print', '--stage', stageOrUrl, '--format', 'json'])) as {
@@ -45,5 +56,6 @@ export const resolveSmokeTarget = (stageOrUrl: string, env: NodeJS.ProcessEnv): 
     region: settings.region ?? '',
     sdkAppId: env.SDK_APP_ID ?? settings.sdkAppId ?? '',
     callbackTokenParameter: settings.callbackTokenParameter || undefined,
+    signReads: true,
   };
 };

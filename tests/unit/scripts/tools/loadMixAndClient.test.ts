@@ -25,6 +25,32 @@ describe('loadMix', () => {
   });
 });
 
+describe('loadMix for a receiver without a token', () => {
+  const mix = loadMix({
+    count: 1_000,
+    runId: 'r2',
+    sdkAppId: '1400000001',
+    token: undefined,
+    webhookPath: '/dev/webhook',
+  });
+  const query = (request: (typeof mix)[number]) => new URL(request.path(1_700_000_000_000), 'http://localhost');
+
+  it('signs nothing, and sends no forged Sign (such a receiver would record it)', () => {
+    for (const request of mix) {
+      expect(query(request).searchParams.has('Sign')).toBe(false);
+      expect(query(request).searchParams.has('RequestTime')).toBe(false);
+    }
+    const invalid = mix.filter((request) => request.kind === 'invalid');
+    expect(new Set(invalid.map((request) => query(request).searchParams.get('SdkAppid')))).toEqual(
+      new Set(['1400999999', '1400000001']),
+    );
+  });
+
+  it("posts to the receiver's webhook path", () => {
+    expect(new Set(mix.map((request) => query(request).pathname))).toEqual(new Set(['/dev/webhook']));
+  });
+});
+
 describe('percentile', () => {
   it('takes the nearest rank', () => {
     const values = Array.from({ length: 100 }, (_, index) => 100 - index);
