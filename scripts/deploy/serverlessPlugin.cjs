@@ -8,6 +8,7 @@ const { require: requireTypeScript } = require('tsx/cjs/api');
 
 const { localStageRefusal } = requireTypeScript('./localStageGuard.ts', __filename);
 const { checkDeploySettings } = requireTypeScript('./deploySettings.ts', __filename);
+const { finishTemplate } = requireTypeScript('./finishTemplate.ts', __filename);
 
 class DeploySafetyPlugin {
   constructor(serverless, options, { log }) {
@@ -23,6 +24,15 @@ class DeploySafetyPlugin {
         const { errors, warnings } = checkDeploySettings(stage(), serverless.service.custom.settings ?? {});
         for (const warning of warnings) log.warning(warning);
         if (errors.length > 0) fail(`Settings of stage ${stage()} refused:\n  - ${errors.join('\n  - ')}`);
+      },
+      // serverless.yml's resources and extensions are merged by now; the template is saved right after.
+      'after:aws:package:finalize:mergeCustomProviderResources': () => {
+        finishTemplate(serverless.service.provider.compiledCloudFormationTemplate, {
+          service: serverless.service.service,
+          stage: stage(),
+          region: serverless.getProvider('aws').getRegion(),
+          metricsNamespace: serverless.service.custom.metricsNamespace,
+        });
       },
     };
   }
