@@ -72,8 +72,11 @@ const packageStage = (args: string[]) => {
   return { run: serverless(['package', '--package', outputDir, ...args]), outputDir };
 };
 
-const readTemplate = (outputDir: string): Template =>
-  JSON.parse(readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+const readTemplate = (outputDir: string, file = 'cloudformation-template-update-stack.json'): Template =>
+  JSON.parse(readFileSync(join(outputDir, file), 'utf8')) as Template;
+
+/** cfn-lint (Python) is on the project's machines, maybe not on a CI runner's: there its tests are skipped. */
+const cfnLintInstalled = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
 
 const resourcesOfType = (template: Template, type: string) =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -534,24 +537,31 @@ describe('the packaged template (stage prod)', () => {
   });
 });
 
+/** The prod stage packaged for cn-north-1 with a throughput cap, once, for the tests that read it. */
+let chinaOutputDir: string | undefined;
+const packageChina = (): string => {
+  if (chinaOutputDir !== undefined) return chinaOutputDir;
+  const { run, outputDir } = packageStage([
+    '--stage',
+    'prod',
+    ...PROD_SETTINGS,
+    '--param',
+    'region=cn-north-1',
+    '--param',
+    'tableMaxReadRequestUnits=4000',
+    '--param',
+    'tableMaxWriteRequestUnits=2000',
+  ]);
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  chinaOutputDir = outputDir;
+  return outputDir;
+};
+
 describe('the packaged template in a China region (cn-north-1, with a throughput cap)', () => {
   let china: Template;
 
   beforeAll(() => {
-    const { run, outputDir } = packageStage([
-      '--stage',
-      'prod',
-      ...PROD_SETTINGS,
-      '--param',
-      'region=cn-north-1',
-      '--param',
-      'tableMaxReadRequestUnits=4000',
-      '--param',
-      'tableMaxWriteRequestUnits=2000',
-    ]);
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-    china = readTemplate(outputDir);
-    chinaOutputDir = outputDir;
+    china = readTemplate(packageChina());
   }, 120_000);
 
   it("holds the same resources as a commercial region's, and no other name of a partition's own", () => {
@@ -578,15 +588,11 @@ describe('the packaged template in a China region (cn-north-1, with a throughput
   });
 });
 
-/** cfn-lint (Python) is on the project's machines, maybe not on a CI runner's: there the test is skipped. */
-const cfnLintInstalled = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
-let chinaOutputDir: string;
-
 describe('cfn-lint', () => {
   it.skipIf(!cfnLintInstalled)(
     'finds no error and no warning in the prod templates of eu-west-1 and of cn-north-1',
     () => {
-      for (const outputDir of [prodOutputDir, chinaOutputDir]) {
+      for (const outputDir of [prodOutputDir, packageChina()]) {
         const template = join(outputDir, 'cloudformation-template-update-stack.json');
         const run = spawnSync('cfn-lint', [template], { encoding: 'utf8' });
 
@@ -595,6 +601,173 @@ describe('cfn-lint', () => {
       }
     },
     120_000,
+  );
+});
+
+/**
+ * AWS as a deploy of stage prod finds it before its first CloudFormation call: no stack, and the table and the
+ * webhook's log group either kept from an earlier deploy (`leftBehind`) or not there. Creating the stack is refused.
+ */
+const startAccountWithoutStack = async ({ leftBehind }: { leftBehind: boolean }) => {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on('end', () => {
+      const action = String(request.headers['x-amz-target'] ?? new URLSearchParams(body).get('Action'));
+      requests.push(action);
+      const answer = (status: number, contentType: string, content: string) => {
+        response.writeHead(status, { 'content-type': contentType });
+        response.end(content);
+      };
+      if (action === 'DescribeStacks')
+        answer(
+          400,
+          'text/xml',
+          '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ' +
+            'tencent-chat-webhooks-prod does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+        );
+      else if (action === 'DynamoDB_20120810.DescribeTable' && leftBehind)
+        answer(200, 'application/x-amz-json-1.0', JSON.stringify({ Table: { TableStatus: 'ACTIVE' } }));
+      else if (action === 'DynamoDB_20120810.DescribeTable')
+        answer(
+          400,
+          'application/x-amz-json-1.0',
+          JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'none' }),
+        );
+      else if (action === 'Logs_20140328.DescribeLogGroups') {
+        const logGroups = leftBehind ? [{ logGroupName: '/aws/lambda/tencent-chat-webhooks-prod-webhook' }] : [];
+        answer(200, 'application/x-amz-json-1.1', JSON.stringify({ logGroups }));
+      } else if (action === 'CreateChangeSet' || action === 'CreateStack')
+        answer(
+          400,
+          'text/xml',
+          '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>refused by the test' +
+            '</Message></Error><RequestId>2</RequestId></ErrorResponse>',
+        );
+      else answer(500, 'text/plain', '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+/** `serverless deploy` of the packaged prod stage against such an account, and what it asked of it. */
+const deployProdAgainst = async (leftBehind: boolean) => {
+  const aws = await startAccountWithoutStack({ leftBehind });
+  try {
+    const run = await serverlessInBackground(
+      ['deploy', '--stage', 'prod', ...PROD_SETTINGS, '--package', prodOutputDir],
+      {
+        AWS_ENDPOINT_URL: aws.endpoint,
+        AWS_ACCESS_KEY_ID: 'AKIATEST',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'eu-west-1',
+      },
+    );
+    return { ...run, requests: aws.requests.filter((action) => action !== 'GetCallerIdentity') };
+  } finally {
+    await aws.close();
+    // `deploy --package` copies the package to .serverless/ in the repository, and leaves it there.
+    rmSync(join(repositoryRoot, '.serverless'), { recursive: true, force: true });
+  }
+};
+
+describe('the first deploy of a stage', () => {
+  it('creates the table without deletion protection (a rollback could not delete it), to turn it on after', async () => {
+    const run = await deployProdAgainst(false);
+
+    expect(run.output).toContain(
+      'Table tencent-chat-webhooks-prod-events is created without deletion protection; it is turned on once this ' +
+        'deploy succeeds',
+    );
+    // The plugin's questions, then Serverless's own: the deploy goes on to create the stack (by change set).
+    expect(run.requests).toEqual([
+      'DescribeStacks',
+      'Logs_20140328.DescribeLogGroups',
+      'DynamoDB_20120810.DescribeTable',
+      'DescribeStacks',
+      'CreateChangeSet',
+    ]);
+  }, 120_000);
+});
+
+describe('a deploy of a stage whose table and log group an earlier deploy left in the account', () => {
+  let run: Awaited<ReturnType<typeof deployProdAgainst>>;
+
+  beforeAll(async () => {
+    run = await deployProdAgainst(true);
+  }, 120_000);
+
+  it('stops before CloudFormation creates anything, naming both and the commands that import them', () => {
+    expect(run.status, run.output).not.toBe(0);
+    expect(run.output).toContain('Stage prod cannot be deployed yet');
+    expect(run.output).toContain('EventsTable: the table tencent-chat-webhooks-prod-events');
+    expect(run.output).toContain('WebhookLogGroup: the log group /aws/lambda/tencent-chat-webhooks-prod-webhook');
+    const stack = '--region eu-west-1 --stack-name tencent-chat-webhooks-prod';
+    for (const command of [
+      `aws cloudformation create-stack ${stack} --template-body file://${prodOutputDir}/` +
+        'cloudformation-template-create-stack.json',
+      `aws cloudformation create-change-set ${stack} --change-set-name adopt-retained --change-set-type IMPORT ` +
+        `--template-body file://${prodOutputDir}/cloudformation-template-adopt-retained.json ` +
+        `--resources-to-import file://${prodOutputDir}/resources-to-adopt.json`,
+      `aws cloudformation execute-change-set ${stack} --change-set-name adopt-retained`,
+      'npx serverless deploy --stage prod',
+    ])
+      expect(run.output.replace(/\s+/g, ' ')).toContain(command);
+    // Asked, and nothing else: no stack created, no artifact uploaded.
+    expect(run.requests).toEqual([
+      'DescribeStacks',
+      'Logs_20140328.DescribeLogGroups',
+      'DynamoDB_20120810.DescribeTable',
+    ]);
+  });
+
+  it('writes the import: the create template plus the two, kept whatever the import does, by their names', () => {
+    const adoption = JSON.parse(
+      readFileSync(join(prodOutputDir, 'cloudformation-template-adopt-retained.json'), 'utf8'),
+    ) as Template;
+    const create = readTemplate(prodOutputDir, 'cloudformation-template-create-stack.json');
+
+    expect(Object.keys(adoption.Resources).sort()).toEqual(
+      [...Object.keys(create.Resources), 'EventsTable', 'WebhookLogGroup'].sort(),
+    );
+    for (const name of Object.keys(create.Resources)) expect(adoption.Resources[name]).toEqual(create.Resources[name]);
+    for (const name of ['EventsTable', 'WebhookLogGroup']) {
+      expect(adoption.Resources[name]?.Properties, name).toEqual(prod.Resources[name]?.Properties);
+      expect(adoption.Resources[name], name).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(JSON.parse(readFileSync(join(prodOutputDir, 'resources-to-adopt.json'), 'utf8'))).toEqual([
+      {
+        ResourceType: 'AWS::Logs::LogGroup',
+        LogicalResourceId: 'WebhookLogGroup',
+        ResourceIdentifier: { LogGroupName: '/aws/lambda/tencent-chat-webhooks-prod-webhook' },
+      },
+      {
+        ResourceType: 'AWS::DynamoDB::Table',
+        LogicalResourceId: 'EventsTable',
+        ResourceIdentifier: { TableName: 'tencent-chat-webhooks-prod-events' },
+      },
+    ]);
+  });
+
+  it.skipIf(!cfnLintInstalled)(
+    'writes an import template that cfn-lint finds nothing in',
+    () => {
+      const run = spawnSync('cfn-lint', [join(prodOutputDir, 'cloudformation-template-adopt-retained.json')], {
+        encoding: 'utf8',
+      });
+
+      expect(run.stdout + run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    },
+    60_000,
   );
 });
 
