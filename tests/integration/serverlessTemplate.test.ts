@@ -225,7 +225,7 @@ describe('the packaged template (stage prod)', () => {
     },
   );
 
-  it("gives the queues CloudFormation's names: SQS refuses a name deleted less than 60 s before (a quick retry)", () => {
+  it("gives the queues CloudFormation's names: SQS refuses a name deleted under 60 s before (a quick retry)", () => {
     for (const [name, queue] of resourcesOfType(prod, 'AWS::SQS::Queue'))
       expect(queue.Properties, name).not.toHaveProperty('QueueName');
   });
@@ -340,7 +340,7 @@ describe('the packaged template (stage prod)', () => {
     },
   );
 
-  it('logs every API request as one JSON line (request id, route, status, latency, source IP, errors), kept 30 days', () => {
+  it('logs every API request as a JSON line (request id, route, status, latency, source IP, errors), 30 days', () => {
     const stage = prod.Resources.HttpApiStage;
     expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
     const line = JSON.parse(stage?.Properties.AccessLogSettings.Format);
@@ -680,7 +680,7 @@ const deployProdAgainst = async (leftBehind: boolean) => {
 };
 
 describe('the first deploy of a stage', () => {
-  it('creates the table without deletion protection (a rollback could not delete it), to turn it on after', async () => {
+  it('creates the table unprotected (a rollback could not delete it otherwise), to protect it after', async () => {
     const run = await deployProdAgainst(false);
 
     expect(run.output).toContain(

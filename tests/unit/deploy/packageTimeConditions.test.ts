@@ -6,7 +6,7 @@ const noValue = { Ref: 'AWS::NoValue' };
 const isSet = (setting: string) => ({ 'Fn::Not': [{ 'Fn::Equals': [setting, ''] }] });
 
 describe('resolvePackageTimeConditions', () => {
-  it('keeps the branch taken, leaves out a property or list item whose branch is AWS::NoValue, and the condition', () => {
+  it('keeps the branch taken, leaves out a property or item whose branch is AWS::NoValue, and the condition', () => {
     const template: CloudFormationTemplate = {
       Conditions: { HasCap: isSet('1000'), HasConcurrency: isSet('') },
       Resources: {
@@ -41,7 +41,7 @@ describe('resolvePackageTimeConditions', () => {
     });
   });
 
-  it('leaves out a resource or output under a false condition, and keeps one under a true condition unconditional', () => {
+  it('leaves out a resource or output under a false condition, and makes one under a true one unconditional', () => {
     const template: CloudFormationTemplate = {
       Conditions: {
         HasEmail: isSet(''),

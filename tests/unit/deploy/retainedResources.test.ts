@@ -74,7 +74,7 @@ describe('surveyStack', () => {
     expect(survey.leftBehind.map(({ logicalId }) => logicalId)).toEqual(['EventsTable', 'WebhookLogGroup']);
   });
 
-  it('finds nothing for a first deploy, nor once the stack holds both; asks the account only of what it lacks', async () => {
+  it('finds nothing for a first deploy, nor once the stack holds both; asks the account of what it lacks', async () => {
     const first = fakeAccount({ existing: [] });
     const deployed = fakeAccount({ stack: ['EventsTable', 'WebhookLogGroup'], existing: ['app-prod-events'] });
 
