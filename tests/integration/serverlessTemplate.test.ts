@@ -15,7 +15,7 @@ import { readZipEntry } from '../../scripts/stack/process/zipEntry.js';
 import { startSsmStandIn } from '../../scripts/stack/ssmStandIn.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import type { Resource, Template, TemplateJson } from '../support/cloudFormation.js';
-import { PACKAGE_TIMEOUT_MS, serverlessPackage } from '../support/serverlessPackage.js';
+import { PACKAGE_TIMEOUT_MS, serverlessPackage, withServerlessFolder } from '../support/serverlessPackage.js';
 import {
   type SignatureCheckingAws,
   startSignatureCheckingAws,
@@ -73,11 +73,24 @@ const packageStage = async (args: string[]) => {
   return { run: await serverlessPackage(['--package', outputDir, ...args]), outputDir };
 };
 
-const readTemplate = (outputDir: string): Template =>
-  JSON.parse(readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+const readTemplate = (outputDir: string, file = 'cloudformation-template-update-stack.json'): Template =>
+  JSON.parse(readFileSync(join(outputDir, file), 'utf8')) as Template;
+
+/** cfn-lint (Python) is on the project's machines, maybe not on a CI runner's: there its tests are skipped. */
+const cfnLintInstalled = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
 
 const resourcesOfType = (template: Template, type: string) =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+const metricStat = (metricName: string) => ({
+  Metric: {
+    Namespace: 'AWS/ApiGateway',
+    MetricName: metricName,
+    Dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }],
+  },
+  Period: 300,
+  Stat: 'Sum',
+});
 
 let prod: Template;
 let prodOutputDir: string;
@@ -156,28 +169,26 @@ describe('the packaged template (stage prod)', () => {
       // The other functions see the table's name only: never the callback token.
       for (const name of ['GroupStateLambdaFunction', 'GroupsLambdaFunction']) {
         expect(functions[name]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
-        expect(functions[name]?.Properties.Timeout, name).toBe(name === 'GroupStateLambdaFunction' ? 60 : 3);
+        // The read API's page reassembles up to 5 MB of bodies: the HTTP API's whole 30 s wait, less a second.
+        expect(functions[name]?.Properties.Timeout, name).toBe(name === 'GroupStateLambdaFunction' ? 60 : 29);
         expect(functions[name]?.Properties.Environment.Variables, name).toEqual({
           TABLE_NAME: 'tencent-chat-webhooks-prod-events',
           LOG_LEVEL: 'INFO',
         });
       }
       // No reserved concurrency unless asked for; no version kept per deploy.
-      expect(webhook?.Properties.ReservedConcurrentExecutions).toEqual({
-        'Fn::If': ['HasWebhookReservedConcurrency', '', { Ref: 'AWS::NoValue' }],
-      });
+      expect(webhook?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
       expect(resourcesOfType(prod, 'AWS::Lambda::Version')).toEqual([]);
     },
   );
 
   it("lets the webhook read the token's SSM parameter, and nothing else in SSM", () => {
-    const statements = prod.Resources.WebhookRole?.Properties.Policies[0].PolicyDocument.Statement;
-    const ssm = statements.find((statement: TemplateJson) => statement['Fn::If']?.[0] === 'HasCallbackTokenParameter')[
-      'Fn::If'
-    ][1];
-    expect(ssm.Action).toBe('ssm:GetParameter');
-    expect(JSON.stringify(ssm.Resource)).toContain(':parameter/chat/prod/callback-token');
-    expect(JSON.stringify(ssm.Resource)).toContain('AWS::Partition');
+    const statements: TemplateJson[] = prod.Resources.WebhookRole?.Properties.Policies[0].PolicyDocument.Statement;
+    const ssm = statements.filter((statement) => JSON.stringify(statement.Action).includes('ssm:'));
+    expect(ssm).toHaveLength(1);
+    expect(ssm[0].Action).toBe('ssm:GetParameter');
+    expect(JSON.stringify(ssm[0].Resource)).toContain(':parameter/chat/prod/callback-token');
+    expect(JSON.stringify(ssm[0].Resource)).toContain('AWS::Partition');
   });
 
   it('ships each function in its own zip holding its own bundle only, AWS SDK included, and no node_modules', () => {
@@ -196,20 +207,35 @@ describe('the packaged template (stage prod)', () => {
   });
 
   it(
-    "keeps the table and the webhook's log when the stack is removed or the table replaced, and " +
-      'protects the table',
+    "keeps the table and the webhook's log when the stack is removed or the table replaced, but not when the " +
+      'deploy that created them rolls back, so that it can be retried',
     () => {
       const table = prod.Resources.EventsTable;
-      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-      expect(table?.Properties.DeletionProtectionEnabled).toBe(true);
-      expect(prod.Resources.WebhookLogGroup).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-      // No throughput cap unless asked for.
-      expect(prod.Conditions.HasTableThroughputCap).toEqual({
-        'Fn::Or': [{ Condition: 'HasTableMaxRead' }, { Condition: 'HasTableMaxWrite' }],
+      expect(table).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+      expect(prod.Resources.WebhookLogGroup).toMatchObject({
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
       });
-      expect(prod.Conditions.HasTableMaxRead).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+      // Nothing else is kept: a rollback leaves nothing behind in the way of the next attempt.
+      const kept = Object.entries(prod.Resources).filter(([, resource]) => resource.DeletionPolicy !== undefined);
+      expect(kept.map(([name]) => name).sort()).toEqual(['EventsTable', 'WebhookLogGroup']);
+      // The deploy that creates the table turns this off (tests/unit/deploy/tableDeletionProtection.test.ts).
+      expect(table?.Properties.DeletionProtectionEnabled).toBe('true');
+      // No throughput cap unless asked for.
+      expect(table?.Properties).not.toHaveProperty('OnDemandThroughput');
     },
   );
+
+  it("gives the queues CloudFormation's names: SQS refuses a name deleted under 60 s before (a quick retry)", () => {
+    for (const [name, queue] of resourcesOfType(prod, 'AWS::SQS::Queue'))
+      expect(queue.Properties, name).not.toHaveProperty('QueueName');
+  });
+
+  it('holds no condition: each compared settings known at package time, and only the branch taken is left', () => {
+    expect(prod.Conditions).toBeUndefined();
+    expect(JSON.stringify(prod)).not.toContain('Fn::If');
+    expect(prod.Resources.AlarmEmailSubscription).toBeUndefined();
+  });
 
   it('throttles the HTTP API stage by default', () => {
     expect(prod.Resources.HttpApiStage?.Properties.DefaultRouteSettings).toEqual({
@@ -218,33 +244,59 @@ describe('the packaged template (stage prod)', () => {
     });
   });
 
-  it(
-    'counts each webhook outcome from the log line and alarms on failures, errors, throttles, lag and queued ' +
-      'failures',
-    () => {
-      const [[, filter] = []] = resourcesOfType(prod, 'AWS::Logs::MetricFilter');
-      expect(filter?.Properties).toMatchObject({
+  it('counts each webhook outcome, each verified command and each cold start from the log, and the 429s', () => {
+    const filters = Object.fromEntries(
+      resourcesOfType(prod, 'AWS::Logs::MetricFilter').map(([name, filter]) => [name, filter.Properties]),
+    );
+    const metric = (name: string, dimensions?: { Key: string; Value: string }[]) => ({
+      MetricNamespace: 'TencentChatWebhooks/prod',
+      MetricName: name,
+      MetricValue: '1',
+      Unit: 'Count',
+      ...(dimensions === undefined ? {} : { Dimensions: dimensions }),
+    });
+
+    expect(filters).toEqual({
+      WebhookOutcomeMetricFilter: {
         LogGroupName: { Ref: 'WebhookLogGroup' },
         FilterPattern: '{ $.message = "webhook" && $.outcome = * }',
-        MetricTransformations: [
-          {
-            MetricNamespace: 'TencentChatWebhooks/prod',
-            MetricName: 'Webhooks',
-            MetricValue: '1',
-            Dimensions: [{ Key: 'Outcome', Value: '$.outcome' }],
-          },
-        ],
-      });
+        MetricTransformations: [metric('Webhooks', [{ Key: 'Outcome', Value: '$.outcome' }])],
+      },
+      // A refused request's command is whatever its sender wrote: each value would be a metric of its own.
+      WebhookCommandMetricFilter: {
+        LogGroupName: { Ref: 'WebhookLogGroup' },
+        FilterPattern:
+          '{ ($.message = "webhook") && (($.outcome = "recorded") || ($.outcome = "duplicate") || ' +
+          '($.outcome = "ignored")) }',
+        MetricTransformations: [metric('WebhooksByCommand', [{ Key: 'Command', Value: '$.command' }])],
+      },
+      WebhookColdStartMetricFilter: {
+        LogGroupName: { Ref: 'WebhookLogGroup' },
+        FilterPattern: '"REPORT RequestId" "Init Duration"',
+        MetricTransformations: [metric('WebhookColdStarts')],
+      },
+      ApiThrottledMetricFilter: {
+        LogGroupName: { Ref: 'HttpApiLogGroup' },
+        FilterPattern: '{ $.status = "429" }',
+        MetricTransformations: [metric('ApiThrottled')],
+      },
+    });
+  });
+
+  it(
+    "alarms on failures, errors, throttles, lag, queued failures, the API's 5xx, 429s and share of 4xx, and the " +
+      "redrive's dropped and undeliverable events",
+    () => {
+      const metricOf = (properties: TemplateJson) =>
+        properties.Metrics === undefined
+          ? [properties.Namespace, properties.MetricName, JSON.stringify(properties.Dimensions?.[0]?.Value)]
+          : properties.Metrics.filter((query: TemplateJson) => query.ReturnData).map(
+              (query: TemplateJson) => query.Expression,
+            );
       const alarms = Object.fromEntries(
-        resourcesOfType(prod, 'AWS::CloudWatch::Alarm').map(([name, alarm]) => [
-          name,
-          [
-            alarm.Properties.Namespace,
-            alarm.Properties.MetricName,
-            JSON.stringify(alarm.Properties.Dimensions[0].Value),
-          ],
-        ]),
+        resourcesOfType(prod, 'AWS::CloudWatch::Alarm').map(([name, alarm]) => [name, metricOf(alarm.Properties)]),
       );
+
       expect(alarms).toEqual({
         WebhookFailedAlarm: ['TencentChatWebhooks/prod', 'Webhooks', '"failed"'],
         WebhookErrorsAlarm: ['AWS/Lambda', 'Errors', '{"Ref":"WebhookLambdaFunction"}'],
@@ -256,28 +308,110 @@ describe('the packaged template (stage prod)', () => {
           'ApproximateNumberOfMessagesVisible',
           '{"Fn::GetAtt":["GroupStateFailuresQueue","QueueName"]}',
         ],
+        ApiServerErrorsAlarm: ['AWS/ApiGateway', '5xx', '{"Ref":"HttpApi"}'],
+        ApiThrottledAlarm: ['TencentChatWebhooks/prod', 'ApiThrottled', undefined],
+        ApiClientErrorsAlarm: ['IF(clientErrors >= 20, 100 * clientErrors / requests, 0)'],
         RedriveErrorsAlarm: ['AWS/Lambda', 'Errors', '{"Ref":"RedriveLambdaFunction"}'],
         RedriveFailuresQueueAlarm: [
           'AWS/SQS',
           'ApproximateNumberOfMessagesVisible',
           '{"Fn::GetAtt":["RedriveFailuresQueue","QueueName"]}',
         ],
+        RedriveEventsDroppedAlarm: ['AWS/Lambda', 'AsyncEventsDropped', '{"Ref":"RedriveLambdaFunction"}'],
+        RedriveUndeliverableAlarm: ['AWS/Lambda', 'DestinationDeliveryFailures', '{"Ref":"RedriveLambdaFunction"}'],
       });
       for (const [name, alarm] of resourcesOfType(prod, 'AWS::CloudWatch::Alarm')) {
         expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
+        expect(alarm.Properties.OKActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
         expect(alarm.Properties.TreatMissingData, name).toBe('notBreaching');
+        expect(alarm.Properties.AlarmName, name).toMatch(/^tencent-chat-webhooks-prod-/);
       }
       expect(prod.Resources.GroupStateIteratorAgeAlarm?.Properties.Threshold).toBe('300000');
-      expect(prod.Resources.AlarmEmailSubscription?.Condition).toBe('HasAlarmEmail');
+      // The 4xx share: over 5% of 5 minutes' answers, counted only once there are 20 of them (scanners' 404s).
+      expect(prod.Resources.ApiClientErrorsAlarm?.Properties).toMatchObject({
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+      });
+      const queries = prod.Resources.ApiClientErrorsAlarm?.Properties.Metrics as TemplateJson[];
+      expect(queries.filter((query) => query.MetricStat).map((query) => [query.Id, query.MetricStat])).toEqual([
+        ['clientErrors', metricStat('4xx')],
+        ['requests', metricStat('Count')],
+      ]);
     },
   );
 
-  it('builds the URLs with AWS::URLSuffix (China regions end in .amazonaws.com.cn)', () => {
+  it('logs every API request as a JSON line (request id, route, status, latency, source IP, errors), 30 days', () => {
+    const stage = prod.Resources.HttpApiStage;
+    expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+    const line = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+    expect(line).toEqual({
+      requestId: '$context.requestId',
+      requestTime: '$context.requestTime',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLatencyMs: '$context.responseLatency',
+      integrationLatencyMs: '$context.integrationLatency',
+      sourceIp: '$context.identity.sourceIp',
+      error: '$context.error.message',
+      integrationError: '$context.integrationErrorMessage',
+      integrationStatus: '$context.integrationStatus',
+      responseLength: '$context.responseLength',
+    });
+    expect(prod.Resources.HttpApiLogGroup?.Properties).toEqual({
+      LogGroupName: '/aws/http-api/tencent-chat-webhooks-prod',
+      RetentionInDays: 30,
+    });
+  });
+
+  it('draws the dashboard: outcomes, commands, duration and cold starts, store failures, lag, queues, the API', () => {
+    const dashboard = prod.Resources.Dashboard;
+    expect(dashboard?.Properties.DashboardName).toBe('tencent-chat-webhooks-prod');
+    const body = JSON.parse(dashboard?.Properties.DashboardBody['Fn::Sub']) as { widgets: TemplateJson[] };
+    const titles = body.widgets.map((widget) => widget.properties.title);
+    expect(titles).toEqual([
+      'Alarms',
+      'Deliveries by outcome (webhook log lines)',
+      'Verified deliveries by command',
+      'Webhook duration (ms) and cold starts',
+      'Store failures',
+      'Group state lag (iterator age, ms)',
+      'Failure queues (messages waiting)',
+      'HTTP API answers',
+    ]);
+    const widget = (title: string) => body.widgets.find((candidate) => candidate.properties.title === title);
+    const lines = (title: string) => JSON.stringify(widget(title).properties.metrics);
+    // Every alarm of the stack, by state.
+    expect(widget('Alarms').properties.alarms).toEqual(
+      resourcesOfType(prod, 'AWS::CloudWatch::Alarm').map(([name]) => `\${${name}.Arn}`),
+    );
+    for (const outcome of ['recorded', 'duplicate', 'ignored', 'rejected', 'failed'])
+      expect(lines('Deliveries by outcome (webhook log lines)')).toContain(`"Outcome","${outcome}"`);
+    expect(lines('Verified deliveries by command')).toContain('MetricName=\\"WebhooksByCommand\\"');
+    expect(lines('Webhook duration (ms) and cold starts')).toContain('"stat":"p50"');
+    expect(lines('Webhook duration (ms) and cold starts')).toContain('"stat":"p99"');
+    expect(lines('Webhook duration (ms) and cold starts')).toContain('"WebhookColdStarts"');
+    expect(lines('Store failures')).toContain('"Outcome","failed"');
+    expect(lines('Group state lag (iterator age, ms)')).toContain('"IteratorAge"');
+    expect(lines('Failure queues (messages waiting)')).toContain('${RedriveFailuresQueue.QueueName}');
+    expect(lines('Failure queues (messages waiting)')).toContain('${GroupStateFailuresQueue.QueueName}');
+    for (const metricName of ['"4xx"', '"5xx"', '"Count"', '"ApiThrottled"'])
+      expect(lines('HTTP API answers')).toContain(metricName);
+    // Its link is an output.
+    expect(prod.Outputs.DashboardUrl?.Value).toEqual({
+      'Fn::Sub': 'https://console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}',
+    });
+  });
+
+  it("builds the URLs and CloudWatch Logs' principal with AWS::URLSuffix (China's end in .amazonaws.com.cn)", () => {
     for (const output of ['WebhookUrl', 'GroupsUrl']) {
       const value = JSON.stringify(prod.Outputs[output]?.Value);
       expect(value, output).toContain('AWS::URLSuffix');
       expect(value, output).not.toContain('amazonaws.com');
     }
+    expect(prod.Resources.RedriveLambdaPermissionLogsSubscriptionFilterCloudWatchLog?.Properties.Principal).toEqual({
+      'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+    });
   });
 
   it('declares the events table on demand, with point-in-time recovery, TTL and the local key schema', () => {
@@ -402,6 +536,241 @@ describe('the packaged template (stage prod)', () => {
       );
     expect(wildcard).toEqual([]);
   });
+});
+
+/** The prod stage packaged for cn-north-1 with a throughput cap, once, for the tests that read it. */
+let chinaOutputDir: string | undefined;
+const packageChina = async (): Promise<string> => {
+  if (chinaOutputDir !== undefined) return chinaOutputDir;
+  const { run, outputDir } = await packageStage([
+    '--stage',
+    'prod',
+    ...PROD_SETTINGS,
+    '--param',
+    'region=cn-north-1',
+    '--param',
+    'tableMaxReadRequestUnits=4000',
+    '--param',
+    'tableMaxWriteRequestUnits=2000',
+  ]);
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  chinaOutputDir = outputDir;
+  return outputDir;
+};
+
+describe('the packaged template in a China region (cn-north-1, with a throughput cap)', () => {
+  let china: Template;
+
+  beforeAll(async () => {
+    china = readTemplate(await packageChina());
+  }, 180_000);
+
+  it("holds the same resources as a commercial region's, and no other name of a partition's own", () => {
+    const shape = (template: Template) =>
+      Object.entries(template.Resources)
+        .map(([name, resource]) => `${name} ${resource.Type} ${resource.DeletionPolicy ?? ''}`)
+        .sort();
+
+    expect(shape(china)).toEqual(shape(prod));
+    expect(JSON.stringify(china)).not.toContain('arn:aws:');
+    expect(JSON.stringify(china.Resources.RedriveLambdaPermissionLogsSubscriptionFilterCloudWatchLog)).toContain(
+      'AWS::URLSuffix',
+    );
+  });
+
+  it("links the dashboard on China's console, and caps the table", () => {
+    expect(china.Outputs.DashboardUrl?.Value).toEqual({
+      'Fn::Sub': 'https://console.amazonaws.cn/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}',
+    });
+    expect(china.Resources.EventsTable?.Properties.OnDemandThroughput).toEqual({
+      MaxReadRequestUnits: '4000',
+      MaxWriteRequestUnits: '2000',
+    });
+  });
+});
+
+describe('cfn-lint', () => {
+  it.skipIf(!cfnLintInstalled)(
+    'finds no error and no warning in the prod templates of eu-west-1 and of cn-north-1',
+    async () => {
+      for (const outputDir of [prodOutputDir, await packageChina()]) {
+        const template = join(outputDir, 'cloudformation-template-update-stack.json');
+        const run = spawnSync('cfn-lint', [template], { encoding: 'utf8' });
+
+        expect(run.stdout + run.stderr, template).toBe('');
+        expect(run.status, template).toBe(0);
+      }
+    },
+    180_000,
+  );
+});
+
+/**
+ * AWS as a deploy of stage prod finds it before its first CloudFormation call: no stack, and the table and the
+ * webhook's log group either kept from an earlier deploy (`leftBehind`) or not there. Creating the stack is refused.
+ */
+const startAccountWithoutStack = async ({ leftBehind }: { leftBehind: boolean }) => {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on('end', () => {
+      const action = String(request.headers['x-amz-target'] ?? new URLSearchParams(body).get('Action'));
+      requests.push(action);
+      const answer = (status: number, contentType: string, content: string) => {
+        response.writeHead(status, { 'content-type': contentType });
+        response.end(content);
+      };
+      if (action === 'DescribeStacks')
+        answer(
+          400,
+          'text/xml',
+          '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ' +
+            'tencent-chat-webhooks-prod does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+        );
+      else if (action === 'DynamoDB_20120810.DescribeTable' && leftBehind)
+        answer(200, 'application/x-amz-json-1.0', JSON.stringify({ Table: { TableStatus: 'ACTIVE' } }));
+      else if (action === 'DynamoDB_20120810.DescribeTable')
+        answer(
+          400,
+          'application/x-amz-json-1.0',
+          JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'none' }),
+        );
+      else if (action === 'Logs_20140328.DescribeLogGroups') {
+        const logGroups = leftBehind ? [{ logGroupName: '/aws/lambda/tencent-chat-webhooks-prod-webhook' }] : [];
+        answer(200, 'application/x-amz-json-1.1', JSON.stringify({ logGroups }));
+      } else if (action === 'CreateChangeSet' || action === 'CreateStack')
+        answer(
+          400,
+          'text/xml',
+          '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>refused by the test' +
+            '</Message></Error><RequestId>2</RequestId></ErrorResponse>',
+        );
+      else answer(500, 'text/plain', '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+/** `serverless deploy` of the packaged prod stage against such an account, and what it asked of it. */
+const deployProdAgainst = (leftBehind: boolean) =>
+  withServerlessFolder(async () => {
+    const aws = await startAccountWithoutStack({ leftBehind });
+    try {
+      const run = await serverlessInBackground(
+        ['deploy', '--stage', 'prod', ...PROD_SETTINGS, '--package', prodOutputDir],
+        {
+          AWS_ENDPOINT_URL: aws.endpoint,
+          AWS_ACCESS_KEY_ID: 'AKIATEST',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_REGION: 'eu-west-1',
+        },
+      );
+      return { ...run, requests: aws.requests.filter((action) => action !== 'GetCallerIdentity') };
+    } finally {
+      await aws.close();
+      // `deploy --package` copies the package to .serverless/ in the repository, and leaves it there.
+      rmSync(join(repositoryRoot, '.serverless'), { recursive: true, force: true });
+    }
+  });
+
+describe('the first deploy of a stage', () => {
+  it('creates the table unprotected (a rollback could not delete it otherwise), to protect it after', async () => {
+    const run = await deployProdAgainst(false);
+
+    expect(run.output).toContain(
+      'Table tencent-chat-webhooks-prod-events is created without deletion protection; it is turned on once this ' +
+        'deploy succeeds',
+    );
+    // The plugin's questions, then Serverless's own: the deploy goes on to create the stack (by change set).
+    expect(run.requests).toEqual([
+      'DescribeStacks',
+      'Logs_20140328.DescribeLogGroups',
+      'DynamoDB_20120810.DescribeTable',
+      'DescribeStacks',
+      'CreateChangeSet',
+    ]);
+  }, 180_000);
+});
+
+describe('a deploy of a stage whose table and log group an earlier deploy left in the account', () => {
+  let run: Awaited<ReturnType<typeof deployProdAgainst>>;
+
+  beforeAll(async () => {
+    run = await deployProdAgainst(true);
+  }, 180_000);
+
+  it('stops before CloudFormation creates anything, naming both and the commands that import them', () => {
+    expect(run.status, run.output).not.toBe(0);
+    expect(run.output).toContain('Stage prod cannot be deployed yet');
+    expect(run.output).toContain('EventsTable: the table tencent-chat-webhooks-prod-events');
+    expect(run.output).toContain('WebhookLogGroup: the log group /aws/lambda/tencent-chat-webhooks-prod-webhook');
+    const stack = '--region eu-west-1 --stack-name tencent-chat-webhooks-prod';
+    for (const command of [
+      `aws cloudformation create-stack ${stack} --template-body file://${prodOutputDir}/` +
+        'cloudformation-template-create-stack.json',
+      `aws cloudformation create-change-set ${stack} --change-set-name adopt-retained --change-set-type IMPORT ` +
+        `--template-body file://${prodOutputDir}/cloudformation-template-adopt-retained.json ` +
+        `--resources-to-import file://${prodOutputDir}/resources-to-adopt.json`,
+      `aws cloudformation execute-change-set ${stack} --change-set-name adopt-retained`,
+      'npx serverless deploy --stage prod',
+    ])
+      expect(run.output.replace(/\s+/g, ' ')).toContain(command);
+    // Asked, and nothing else: no stack created, no artifact uploaded.
+    expect(run.requests).toEqual([
+      'DescribeStacks',
+      'Logs_20140328.DescribeLogGroups',
+      'DynamoDB_20120810.DescribeTable',
+    ]);
+  });
+
+  it('writes the import: the create template plus the two, kept whatever the import does, by their names', () => {
+    const adoption = JSON.parse(
+      readFileSync(join(prodOutputDir, 'cloudformation-template-adopt-retained.json'), 'utf8'),
+    ) as Template;
+    const create = readTemplate(prodOutputDir, 'cloudformation-template-create-stack.json');
+
+    expect(Object.keys(adoption.Resources).sort()).toEqual(
+      [...Object.keys(create.Resources), 'EventsTable', 'WebhookLogGroup'].sort(),
+    );
+    for (const name of Object.keys(create.Resources)) expect(adoption.Resources[name]).toEqual(create.Resources[name]);
+    for (const name of ['EventsTable', 'WebhookLogGroup']) {
+      expect(adoption.Resources[name]?.Properties, name).toEqual(prod.Resources[name]?.Properties);
+      expect(adoption.Resources[name], name).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(JSON.parse(readFileSync(join(prodOutputDir, 'resources-to-adopt.json'), 'utf8'))).toEqual([
+      {
+        ResourceType: 'AWS::Logs::LogGroup',
+        LogicalResourceId: 'WebhookLogGroup',
+        ResourceIdentifier: { LogGroupName: '/aws/lambda/tencent-chat-webhooks-prod-webhook' },
+      },
+      {
+        ResourceType: 'AWS::DynamoDB::Table',
+        LogicalResourceId: 'EventsTable',
+        ResourceIdentifier: { TableName: 'tencent-chat-webhooks-prod-events' },
+      },
+    ]);
+  });
+
+  it.skipIf(!cfnLintInstalled)(
+    'writes an import template that cfn-lint finds nothing in',
+    () => {
+      const run = spawnSync('cfn-lint', [join(prodOutputDir, 'cloudformation-template-adopt-retained.json')], {
+        encoding: 'utf8',
+      });
+
+      expect(run.stdout + run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    },
+    120_000,
+  );
 });
 
 /**
@@ -659,9 +1028,13 @@ describe('stages and parameters', () => {
       '--param',
       'webhookReservedConcurrency=50',
       '--param',
+      'tableMaxReadRequestUnits=2000',
+      '--param',
       'tableMaxWriteRequestUnits=1000',
       '--param',
       'alarmEmail=ops@example.com',
+      '--param',
+      'api4xxAlarmPercent=10',
     ]);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const template = readTemplate(outputDir);
@@ -671,21 +1044,23 @@ describe('stages and parameters', () => {
       EVENT_RETENTION_DAYS: '90',
       LOG_LEVEL: 'WARN',
     });
-    expect(webhook?.Properties.ReservedConcurrentExecutions['Fn::If'][1]).toBe('50');
-    expect(template.Conditions.HasWebhookReservedConcurrency).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['50', ''] }] });
+    expect(webhook?.Properties.ReservedConcurrentExecutions).toBe('50');
+    expect(template.Conditions).toBeUndefined();
     // Strings from --param: CloudFormation reads them as numbers, as it does a Ref to a Number parameter.
     expect(template.Resources.HttpApiStage?.Properties.DefaultRouteSettings).toEqual({
       ThrottlingRateLimit: '200',
       ThrottlingBurstLimit: '400',
     });
-    expect(template.Conditions.HasTableMaxWrite).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['1000', ''] }] });
-    expect(template.Resources.EventsTable?.Properties.OnDemandThroughput['Fn::If'][1].MaxWriteRequestUnits).toEqual({
-      'Fn::If': ['HasTableMaxWrite', '1000', -1],
+    expect(template.Resources.EventsTable?.Properties.OnDemandThroughput).toEqual({
+      MaxReadRequestUnits: '2000',
+      MaxWriteRequestUnits: '1000',
     });
-    expect(template.Resources.AlarmEmailSubscription?.Properties).toMatchObject({
+    expect(template.Resources.AlarmEmailSubscription?.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
+    expect(template.Resources.ApiClientErrorsAlarm?.Properties.Threshold).toBe('10');
   }, 180_000);
 
   it('packages a stage allowed to run unsigned, with a warning', async () => {
@@ -734,7 +1109,7 @@ describe('stages and parameters', () => {
     } finally {
       await new Promise<void>((resolve) => aws.close(() => resolve()));
     }
-  }, 120_000);
+  }, 180_000);
 
   it("gives the local stage the sample events' SdkAppid, the local table name, the shell's LOG_LEVEL and no " +
     'token source', () => {
@@ -762,5 +1137,5 @@ describe('stages and parameters', () => {
       const event = JSON.parse(readFileSync(join(repositoryRoot, 'events', file), 'utf8'));
       expect(event.queryStringParameters.SdkAppid, file).toBe(LOCAL_SDK_APP_ID);
     }
-  }, 120_000);
+  }, 180_000);
 });

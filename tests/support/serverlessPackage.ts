@@ -67,21 +67,31 @@ export interface ServerlessRun {
 }
 
 /**
- * `serverless package <args>` with the local defaults of envWithoutReceiverSettings plus `env`, once no other test
- * is packaging; resolves with its exit status and output. Asynchronous: servers in the test's process keep answering.
+ * Runs `work` while no other test in this checkout runs a Serverless command that stages in .serverless/
+ * (`package`, or a `deploy` of a package, which copies it there).
  */
-export const serverlessPackage = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerlessRun> => {
+export const withServerlessFolder = async <T>(work: () => Promise<T>): Promise<T> => {
   await takeLock();
   try {
-    return await new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [serverlessCli, 'package', ...args],
-        { cwd: repositoryRoot, env: envWithoutReceiverSettings(env), maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    return await work();
   } finally {
     rmSync(lockFolder, { recursive: true, force: true });
   }
 };
+
+/**
+ * `serverless package <args>` with the local defaults of envWithoutReceiverSettings plus `env`, once no other test
+ * is packaging; resolves with its exit status and output. Asynchronous: servers in the test's process keep answering.
+ */
+export const serverlessPackage = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerlessRun> =>
+  withServerlessFolder(
+    () =>
+      new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          [serverlessCli, 'package', ...args],
+          { cwd: repositoryRoot, env: envWithoutReceiverSettings(env), maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+      }),
+  );

@@ -12,6 +12,10 @@ const DEFAULTS = {
   throttleRateLimit: 1000,
   throttleBurstLimit: 2000,
   iteratorAgeAlarmSeconds: 300,
+  api4xxAlarmPercent: 5,
+  functionTimeoutSeconds: 3,
+  accountConcurrencyLimit: 1000,
+  tableDeletionProtection: 'true',
 };
 
 describe('checkDeploySettings', () => {
@@ -59,6 +63,10 @@ describe('checkDeploySettings', () => {
     ['sdkAppId', 'my-app'],
     ['region', 'Europe'],
     ['groupStateUpdates', 'both'],
+    ['api4xxAlarmPercent', '101'],
+    ['functionTimeoutSeconds', '31'],
+    ['accountConcurrencyLimit', '0'],
+    ['tableDeletionProtection', 'yes'],
   ])('names %s=%s', (name, value) => {
     const { errors } = checkDeploySettings('prod', { ...DEFAULTS, [name]: value });
     expect(errors).toHaveLength(1);
@@ -69,6 +77,79 @@ describe('checkDeploySettings', () => {
     const { errors } = checkDeploySettings('prod', { ...DEFAULTS, callbackToken: 'secret' });
     expect(errors).toEqual([expect.stringMatching(/^callbackToken: .*SSM SecureString.*callbackTokenParameter/)]);
     expect(errors[0]).not.toContain('secret');
+  });
+});
+
+describe('checkDeploySettings: what would break at run time', () => {
+  it('refuses SILENT in a deployed stage, naming why and the quietest level that keeps the failures', () => {
+    const { errors } = checkDeploySettings('prod', { ...DEFAULTS, logLevel: 'silent' });
+
+    expect(errors).toEqual([
+      expect.stringMatching(/^logLevel: SILENT would silence the webhook's "failed" lines in stage prod: .*use ERROR/),
+    ]);
+    expect(errors[0]).toContain('params.prod.logLevel');
+  });
+
+  it("keeps SILENT for the local stage, and warns that WARN or ERROR empty the dashboard's delivery counts", () => {
+    const local = checkDeploySettings('local', { ...DEFAULTS, logLevel: 'SILENT' });
+    const quiet = checkDeploySettings('prod', { ...DEFAULTS, logLevel: 'ERROR' });
+
+    expect(local).toEqual({ errors: [], warnings: [] });
+    expect(quiet.errors).toEqual([]);
+    expect(quiet.warnings).toEqual([expect.stringMatching(/^logLevel=ERROR: .*dashboard's recorded/)]);
+  });
+
+  it('refuses inline state updates in a deployed stage (no Query for the webhook) and keeps them locally', () => {
+    const deployed = checkDeploySettings('prod', { ...DEFAULTS, groupStateUpdates: 'inline' });
+    const local = checkDeploySettings('local', { ...DEFAULTS, groupStateUpdates: 'inline' });
+
+    expect(deployed.errors).toEqual([
+      expect.stringMatching(/^groupStateUpdates: inline is for the local stage.*AccessDenied\): use stream/),
+    ]);
+    expect(local.errors).toEqual([]);
+  });
+
+  it.each([
+    ['tableMaxReadRequestUnits', 'tableMaxWriteRequestUnits'],
+    ['tableMaxWriteRequestUnits', 'tableMaxReadRequestUnits'],
+  ])('refuses %s without %s, naming the one to add', (given, missing) => {
+    const { errors } = checkDeploySettings('prod', { ...DEFAULTS, [given]: '1000' });
+
+    expect(errors).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${missing}: required with ${given}: .*set ${missing} too, or remove ${given}`),
+      ),
+    ]);
+  });
+
+  it('accepts both throughput caps, or neither', () => {
+    const both = { ...DEFAULTS, tableMaxReadRequestUnits: '1000', tableMaxWriteRequestUnits: 500 };
+
+    expect(checkDeploySettings('prod', both).errors).toEqual([]);
+    expect(checkDeploySettings('prod', { ...DEFAULTS, tableMaxReadRequestUnits: '' }).errors).toEqual([]);
+  });
+
+  it('refuses a reserved concurrency that leaves less than the 100 Lambda keeps unreserved, stating the rule', () => {
+    const { errors } = checkDeploySettings('prod', { ...DEFAULTS, webhookReservedConcurrency: '901' });
+
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^webhookReservedConcurrency: 901 is more than this account can reserve: Lambda keeps 100 .* at most 900/,
+      ),
+    ]);
+    expect(errors[0]).toContain('set accountConcurrencyLimit to the new quota');
+  });
+
+  it("accepts a reservation up to the account's limit less 100, with the limit the account states", () => {
+    expect(checkDeploySettings('prod', { ...DEFAULTS, webhookReservedConcurrency: 900 }).errors).toEqual([]);
+    expect(
+      checkDeploySettings('prod', { ...DEFAULTS, webhookReservedConcurrency: '4900', accountConcurrencyLimit: '5000' })
+        .errors,
+    ).toEqual([]);
+    expect(
+      checkDeploySettings('prod', { ...DEFAULTS, webhookReservedConcurrency: '1', accountConcurrencyLimit: '10' })
+        .errors,
+    ).toEqual([expect.stringContaining('accountConcurrencyLimit 10 at most 0')]);
   });
 });
 
