@@ -17,6 +17,7 @@ import { readWebhookConfig } from '../../lib/config.js';
 import { createDynamoClient } from '../../lib/dynamo/client.js';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { inlineStateUpdatesFor } from '../../lib/groupState/inlineUpdates.js';
+import { alreadyVerifiedConfig } from '../../lib/redrive/redriveHandler.js';
 import { replayEvent } from '../../lib/redrive/replayEvent.js';
 import { holdsReplayRecords, logLinesInText, replayRecordsInLog } from '../../lib/redrive/replayRecordsInLog.js';
 import type { TencentEnvelope } from '../../lib/tencent/envelope.js';
@@ -59,7 +60,7 @@ if (local) {
   useLocalFunctionEnvironment(local.endpoint);
   process.env.IS_LOCAL = 'true';
 }
-const config = { ...readWebhookConfig(), callbackToken: undefined, callbackTokenNext: undefined };
+const config = alreadyVerifiedConfig(readWebhookConfig());
 const client = createDynamoClient();
 // The run ends with the last delivery: wait for each state update.
 const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: REPLAY_DEADLINE_MS });

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { WebhookConfig } from '../../lib/config.js';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { dynamoPendingReplayChunks } from '../../lib/redrive/pendingReplayChunks.js';
 import { createRedriveHandler, RedriveFailedError } from '../../lib/redrive/redriveHandler.js';
@@ -22,18 +23,19 @@ const NOW = 1_763_800_000_000;
 const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
 const context = { awsRequestId: 'redrive-test' } as Context;
 
-const config = () => testConfig({ tableName: table.tableName, callbackToken: TEST_TOKEN });
+const config = (overrides: Partial<WebhookConfig> = {}) =>
+  testConfig({ tableName: table.tableName, callbackToken: TEST_TOKEN, ...overrides });
 const store = () => dynamoEventStore({ client: table.client, tableName: table.tableName });
-const redrive = () =>
+const redrive = (redriveConfig = config()) =>
   createRedriveHandler({
-    config: config(),
+    config: redriveConfig,
     store: store(),
     pending: dynamoPendingReplayChunks({ client: table.client, tableName: table.tableName }),
   });
 
 /** Sends a signed request while every write fails, and returns the webhook's log lines. */
-const failedDelivery = async (request: TencentRequestOptions): Promise<string[]> => {
-  const webhook = createWebhookHandler({ config: config(), store: store(), now: () => NOW });
+const failedDelivery = async (request: TencentRequestOptions, webhookConfig = config()): Promise<string[]> => {
+  const webhook = createWebhookHandler({ config: webhookConfig, store: store(), now: () => NOW });
   const restore = failFirstPutWhere(table.client, () => true);
   const logs = captureLogs();
   try {
@@ -76,6 +78,22 @@ const quietly = async <T>(act: () => Promise<T>): Promise<T> => {
 };
 
 describe('the redrive', () => {
+  it('records what a webhook that accepts listed source addresses only logged (the redrive is not one)', async () => {
+    // Prepare: tencentEvent comes from 203.0.113.9
+    const listedOnly = config({ sourceIpAllowlist: ['203.0.113.0/24'] });
+    const lines = await failedDelivery(
+      { body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#IP' } },
+      listedOnly,
+    );
+
+    // Act
+    const summary = await quietly(() => redrive(listedOnly)(subscriptionEvent(lines), context));
+
+    // Assess
+    expect(summary).toEqual({ recorded: 1, refused: 0, waiting: 0 });
+    expect(await eventItems()).toHaveLength(1);
+  });
+
   it('records a delivery the webhook failed to store, and a second redrive of it is a duplicate', async () => {
     // Prepare
     const body = {
