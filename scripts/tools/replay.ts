@@ -14,7 +14,7 @@ import '../stack/quietNodeVersionWarning.js';
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { readWebhookConfig } from '../../lib/config.js';
-import { createDynamoClient } from '../../lib/dynamo/client.js';
+import { createDynamoClient, RECOVERY_DEADLINE_MS, RecoveryTimeouts } from '../../lib/dynamo/client.js';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { inlineStateUpdatesFor } from '../../lib/groupState/inlineUpdates.js';
 import { alreadyVerifiedConfig } from '../../lib/redrive/redriveHandler.js';
@@ -23,9 +23,6 @@ import { holdsReplayRecords, logLinesInText, replayRecordsInLog } from '../../li
 import type { TencentEnvelope } from '../../lib/tencent/envelope.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { openLocalDynamo, useLocalFunctionEnvironment } from '../stack/dynamo/localDynamo.js';
-
-/** Replays are not on Tencent's clock: give DynamoDB time. */
-const REPLAY_DEADLINE_MS = 10_000;
 
 const args = process.argv.slice(2);
 const toAws = args.includes('--aws');
@@ -61,14 +58,14 @@ if (local) {
   process.env.IS_LOCAL = 'true';
 }
 const config = alreadyVerifiedConfig(readWebhookConfig());
-const client = createDynamoClient();
+const client = createDynamoClient(process.env, RecoveryTimeouts);
 // The run ends with the last delivery: wait for each state update.
-const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: REPLAY_DEADLINE_MS });
+const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: RECOVERY_DEADLINE_MS });
 const store = dynamoEventStore({
   client,
   tableName: config.tableName,
   retentionDays: config.retentionDays,
-  deadlineMs: REPLAY_DEADLINE_MS,
+  deadlineMs: RECOVERY_DEADLINE_MS,
   // As the function would: inline locally (useLocalFunctionEnvironment), by the table's stream in AWS.
   onRecorded: inline?.onRecorded,
 });

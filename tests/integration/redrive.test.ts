@@ -1,5 +1,4 @@
-import { gzipSync } from 'node:zlib';
-import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { WebhookConfig } from '../../lib/config.js';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
@@ -8,6 +7,7 @@ import { createRedriveHandler, RedriveFailedError } from '../../lib/redrive/redr
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { largeDisbandBody, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
 import { captureLogs } from '../support/captureLogs.js';
+import { subscriptionEvent } from '../support/cloudWatchLogsSubscription.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { failFirstPutWhere } from '../support/failingWrites.js';
 import { invokeHandler } from '../support/invokeHandler.js';
@@ -50,22 +50,6 @@ const failedDelivery = async (request: TencentRequestOptions, webhookConfig = co
     restore();
   }
 };
-
-/** What a CloudWatch Logs subscription hands the function for these lines. */
-const subscriptionEvent = (lines: readonly string[], messageType = 'DATA_MESSAGE'): CloudWatchLogsEvent => ({
-  awslogs: {
-    data: gzipSync(
-      JSON.stringify({
-        messageType,
-        owner: '123456789012',
-        logGroup: '/aws/lambda/tencent-chat-webhooks-prod-webhook',
-        logStream: '2026/11/22/[$LATEST]0123456789abcdef',
-        subscriptionFilters: ['redrive'],
-        logEvents: lines.map((message, index) => ({ id: String(index), timestamp: NOW, message })),
-      }),
-    ).toString('base64'),
-  },
-});
 
 const eventItems = async () => (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
 const quietly = async <T>(act: () => Promise<T>): Promise<T> => {
