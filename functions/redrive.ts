@@ -1,15 +1,13 @@
 import { readWebhookConfig } from '../lib/config.js';
-import { createDynamoClient } from '../lib/dynamo/client.js';
+import { createDynamoClient, RECOVERY_DEADLINE_MS, RecoveryTimeouts } from '../lib/dynamo/client.js';
 import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
 import { inlineStateUpdatesFor } from '../lib/groupState/inlineUpdates.js';
 import { dynamoPendingReplayChunks } from '../lib/redrive/pendingReplayChunks.js';
 import { createRedriveHandler } from '../lib/redrive/redriveHandler.js';
 
 const config = readWebhookConfig();
-const client = createDynamoClient();
-
-/** Not on Tencent's clock: DynamoDB gets as long as the retries need. */
-const REDRIVE_DEADLINE_MS = 10_000;
+// Not on Tencent's clock: each write may take as long as a 4 MiB body needs on a slow DynamoDB.
+const client = createDynamoClient(process.env, RecoveryTimeouts);
 
 /**
  * The webhook's failure lines, by CloudWatch Logs subscription: records each logged delivery
@@ -21,7 +19,7 @@ export const handler = createRedriveHandler({
     client,
     tableName: config.tableName,
     retentionDays: config.retentionDays,
-    deadlineMs: REDRIVE_DEADLINE_MS,
+    deadlineMs: RECOVERY_DEADLINE_MS,
     // As the webhook: in AWS the stream updates the state; the local stage updates it inline.
     onRecorded: inlineStateUpdatesFor(client, config.tableName)?.onRecorded,
   }),

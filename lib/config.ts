@@ -41,6 +41,11 @@ export interface WebhookConfig {
   callbackTokenParameter?: string | undefined;
   allowUnsignedCallbacks?: boolean;
   /**
+   * SOURCE_IP_ALLOWLIST: CIDRs or addresses (comma- or space-separated) the webhook accepts callbacks from, checked
+   * against API Gateway's source IP. Default: empty, any address.
+   */
+  sourceIpAllowlist?: string[];
+  /**
    * What is wrong with the settings, if anything. The function never fails to start over a bad setting:
    * it answers every request with NotConfigured naming the setting instead (the safe, visible failure).
    */
@@ -110,7 +115,11 @@ export const readGroupStateUpdates = (env: NodeJS.ProcessEnv = process.env): Gro
     ? GroupStateUpdates.Inline
     : GroupStateUpdates.Stream;
 
+const readSourceIpAllowlist = (value: string | undefined): string[] =>
+  (value ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
+
 export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): WebhookConfig => {
+  const sourceIpAllowlist = readSourceIpAllowlist(env.SOURCE_IP_ALLOWLIST);
   const skew = readMaxClockSkew(env.CALLBACK_MAX_SKEW_SECONDS);
   const tokenSettings = readCallbackTokenSettings(env);
   return {
@@ -124,6 +133,7 @@ export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): Webhook
       ? {}
       : { callbackTokenParameter: tokenSettings.callbackTokenParameter }),
     ...(tokenSettings.allowUnsignedCallbacks ? {} : { allowUnsignedCallbacks: false }),
+    ...(sourceIpAllowlist.length === 0 ? {} : { sourceIpAllowlist }),
     problem: skew.problem ?? tokenSettings.problem,
   };
 };

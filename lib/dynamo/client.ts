@@ -12,15 +12,36 @@ export const DEFAULT_LOCAL_DYNAMODB_PORT = 8000;
  * before that and retried after a back-off much shorter than the SDK's throttling base, so that two or three
  * attempts fit the budget.
  */
-export const DynamoTimeouts = {
+export const DynamoTimeouts: ClientTimeouts = {
   connectionMs: 300,
   requestMs: 400,
   maxAttempts: 3,
   backoffMs: (attempt: number): number => 25 * attempt,
-} as const;
+};
+
+/** How one client bounds each attempt, and how often and how soon it tries again. */
+export interface ClientTimeouts {
+  connectionMs: number;
+  requestMs: number;
+  maxAttempts: number;
+  backoffMs: (attempt: number) => number;
+}
 
 /** The most an event's writes may take before the request is answered 5xx (StorageFailed). */
 export const DYNAMO_DEADLINE_MS = 1_000;
+
+/**
+ * Redrive and `npm run replay` are not on Tencent's clock, and what they record is often what a slow DynamoDB
+ * failed to store: a 4 MiB disband's event is up to 13 part writes of 350 KB. Each attempt may take 15 s, six
+ * attempts with back-offs of 0.2 s doubling, all within RECOVERY_DEADLINE_MS (the redrive function has 60 s).
+ */
+export const RecoveryTimeouts: ClientTimeouts = {
+  connectionMs: 3_000,
+  requestMs: 15_000,
+  maxAttempts: 6,
+  backoffMs: (attempt: number): number => 200 * 2 ** (attempt - 1),
+};
+export const RECOVERY_DEADLINE_MS = 50_000;
 
 /** LOCAL_STORE_DEADLINE_MS under the local tools; undefined otherwise, and always in AWS. */
 const localStoreDeadlineMs = (env: NodeJS.ProcessEnv): number | undefined => {
@@ -38,16 +59,15 @@ export const storeDeadlineMs = (env: NodeJS.ProcessEnv = process.env): number =>
 const boundedTransport = ({
   connectionMs,
   requestMs,
-}: {
-  connectionMs: number;
-  requestMs: number;
-} = DynamoTimeouts): Pick<DynamoDBClientConfig, 'requestHandler' | 'retryStrategy' | 'cacheMiddleware'> => ({
+  maxAttempts,
+  backoffMs,
+}: ClientTimeouts): Pick<DynamoDBClientConfig, 'requestHandler' | 'retryStrategy' | 'cacheMiddleware'> => ({
   requestHandler: {
     connectionTimeout: connectionMs,
     requestTimeout: requestMs,
     throwOnRequestTimeout: true,
   },
-  retryStrategy: new ConfiguredRetryStrategy(DynamoTimeouts.maxAttempts, DynamoTimeouts.backoffMs),
+  retryStrategy: new ConfiguredRetryStrategy(maxAttempts, backoffMs),
   // The SDK's option: resolve the middleware stack once per command class instead of at every send (about
   // 7% of a warm invocation's CPU here). Our clients add no middleware of their own after they are built.
   cacheMiddleware: true,
@@ -70,13 +90,18 @@ const withoutRequestLogging = (client: DynamoDBClient): DynamoDBClient => {
  * with bounded timeouts and retries. Run locally by the Serverless tools, it talks to the embedded DynamoDB
  * `npm start` runs, which accepts any credentials.
  */
-export const createDynamoClient = (env: NodeJS.ProcessEnv = process.env): DynamoDBClient => {
-  if (!runsLocally(env)) return withoutRequestLogging(new DynamoDBClient(boundedTransport()));
-  const localDeadlineMs = localStoreDeadlineMs(env);
+export const createDynamoClient = (
+  env: NodeJS.ProcessEnv = process.env,
+  timeouts: ClientTimeouts = DynamoTimeouts,
+): DynamoDBClient => {
+  if (!runsLocally(env)) return withoutRequestLogging(new DynamoDBClient(boundedTransport(timeouts)));
+  const localDeadlineMs = timeouts === DynamoTimeouts ? localStoreDeadlineMs(env) : undefined;
   return withoutRequestLogging(
     new DynamoDBClient({
       ...boundedTransport(
-        localDeadlineMs === undefined ? DynamoTimeouts : { connectionMs: localDeadlineMs, requestMs: localDeadlineMs },
+        localDeadlineMs === undefined
+          ? timeouts
+          : { ...timeouts, connectionMs: localDeadlineMs, requestMs: localDeadlineMs },
       ),
       endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://localhost:${env.DYNAMODB_PORT ?? DEFAULT_LOCAL_DYNAMODB_PORT}`,
       region: env.AWS_REGION ?? 'local',

@@ -73,6 +73,18 @@ export const dynamoEventStore = ({
     }
   };
 
+  const isStored = async (item: Record<string, AttributeValue>): Promise<boolean> => {
+    const key = { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue };
+    try {
+      const existing = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'pk' }),
+      );
+      return existing.Item !== undefined;
+    } catch (error) {
+      throw new StoreError('DynamoDB GetItem of a large event failed', { cause: error });
+    }
+  };
+
   /**
    * A delivery without EventTime is keyed by its first receive time. That time is claimed in its own
    * item first, so a retry (which arrives later) finds the claim and writes to the same sort key.
@@ -105,6 +117,9 @@ export const dynamoEventStore = ({
       eventItem(event, eventTime, source, expiresAt(event.receivedAt)),
       event.rawBodyBytes,
     );
+    // A retry of a large body (Tencent's, the redrive's, a replay's) finds its event stored and writes nothing:
+    // one read instead of up to 13 part writes of 350 KB.
+    if (parts.length > 0 && (await isStored(item))) return { item, stored: false };
     // Parts first, the event item last: until its conditional put succeeds nothing reads the parts, and a retry
     // writes the same parts again (same keys, same bytes), so a crash in between is completed by the retry.
     await Promise.all(parts.map(putPart));

@@ -22,8 +22,10 @@ const inSortKeyOrder = (events: readonly StateMergeInput[]): StateMergeInput[] =
  *
  * 1: items without `mergeVersion` (group-full deliveries remembered by deliveryId).
  * 2: `eventCount`, the newest events' sort keys remembered, attribute values stored once, bounded size.
+ * 3: an attribute change whose typed list did not fit its event item is folded from its stored body (under 2 it
+ *    was folded as an empty list), so every state of 2 is replayed once.
  */
-export const MERGE_VERSION = 2;
+export const MERGE_VERSION = 3;
 
 /** What the state merge needs from one recorded event item (the item the webhook wrote, or a stream's NewImage). */
 export interface StateMergeInput {
@@ -44,6 +46,11 @@ export interface StateMergeInput {
   groupAttr?: { key: string; value?: string }[] | undefined;
   /** Set on a Community topic's group-full: the topic is full, not the group. */
   topicId?: string | undefined;
+  /**
+   * The event item had no room for its typed `groupAttr` (`typedFieldsOmitted`): the store reads it from the
+   * stored body before folding, never folds the event without it.
+   */
+  groupAttrOmitted?: boolean;
 }
 
 const attributeList = (
@@ -82,6 +89,7 @@ export const stateMergeInputFromItem = (item: ItemImage | undefined): StateMerge
     optionType: textOf(plain.optionType),
     groupAttr: attributeList(plain.groupAttr),
     topicId: textOf(plain.topicId),
+    ...(listOf(plain.typedFieldsOmitted).includes('groupAttr') ? { groupAttrOmitted: true } : {}),
   };
 };
 

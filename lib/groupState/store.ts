@@ -2,6 +2,9 @@ import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemComman
 import { isConditionFailure, StoreError } from '../dynamo/errors.js';
 import { queryAllItems } from '../dynamo/queryAllItems.js';
 import { EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../dynamo/tableKeys.js';
+import { bodyTextOf, dynamoBodyPartsReader } from '../eventStore/storedBody.js';
+import { groupAttrOfBody } from '../tencent/groupAttrChanged.js';
+import { isJsonObject } from '../tencent/payload.js';
 import {
   type GroupStateView,
   groupStateView,
@@ -97,7 +100,39 @@ const MERGED_ATTRIBUTES = [
   'optionType',
   'groupAttr',
   'topicId',
+  'typedFieldsOmitted',
 ];
+
+/**
+ * The event with the `groupAttr` its item had no room for, read from its stored body (compressed on the item, or
+ * in part items) with the same reader as at receipt. A body that cannot be read is a StoreError: the update is
+ * retried, as for any storage failure, and never folds the event without its attributes.
+ */
+const withStoredGroupAttr = async (
+  client: DynamoDBClient,
+  tableName: string,
+  event: StateMergeInput,
+): Promise<StateMergeInput> => {
+  if (event.groupAttrOmitted !== true) return event;
+  const key = { pk: { S: groupPartitionKey(event.groupId) }, sk: { S: event.sortKey } };
+  let item: Record<string, AttributeValue> | undefined;
+  try {
+    item = (await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  } catch (error) {
+    throw new StoreError('DynamoDB GetItem of an event body failed', { cause: error });
+  }
+  const body: unknown = item && JSON.parse(await bodyTextOf(item, dynamoBodyPartsReader(client, tableName)));
+  if (!isJsonObject(body)) throw new StoreError(`the stored body of ${event.sortKey} is missing`);
+  const { groupAttrOmitted: _, ...rest } = event;
+  return { ...rest, groupAttr: groupAttrOfBody(body) };
+};
+
+/** Every event ready to fold: those whose item omitted their attributes get them from their bodies. */
+const withStoredGroupAttrs = (
+  client: DynamoDBClient,
+  tableName: string,
+  events: readonly StateMergeInput[],
+): Promise<StateMergeInput[]> => Promise.all(events.map((event) => withStoredGroupAttr(client, tableName, event)));
 
 /**
  * Every recorded event of a group, in sort-key order (the replay's order): `Query pk = GROUP#<id> AND
@@ -123,10 +158,11 @@ export const readGroupEvents = async (
     },
     `the events of ${groupId}`,
   );
-  return items.flatMap((item) => {
+  const events = items.flatMap((item) => {
     const event = stateMergeInputFromItem(item);
     return event === undefined ? [] : [event];
   });
+  return withStoredGroupAttrs(client, tableName, events);
 };
 
 export const RebuildOutcome = {
@@ -253,12 +289,13 @@ export const dynamoGroupStateStore = ({
   const applyEvents = async (groupId: string, events: readonly StateMergeInput[]): Promise<ApplyResultName> => {
     const stranger = events.find((event) => event.groupId !== groupId);
     if (stranger !== undefined) throw new Error(`event of group ${stranger.groupId} given to fold into ${groupId}`);
+    const foldable = await withStoredGroupAttrs(client, tableName, events);
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       if (attempt > 0) await backoff(attempt);
       const stored = await readStoredState(client, tableName, groupId);
       const merged =
         stored === undefined || isMergeable(stored)
-          ? mergeGroupEvents(stored?.state, events)
+          ? mergeGroupEvents(stored?.state, foldable)
           : { kind: 'replayNeeded' as const };
       if (merged.kind === 'duplicate') return ApplyResult.Unchanged;
 

@@ -31,6 +31,17 @@ export interface RedriveSummary {
   waiting: number;
 }
 
+/**
+ * The webhook's settings for a delivery it logged after checking its caller: no Sign check (the replay is not
+ * signed again) and no source-address check (the replay comes from here, not from Tencent).
+ */
+export const alreadyVerifiedConfig = (config: WebhookConfig): WebhookConfig => ({
+  ...config,
+  callbackToken: undefined,
+  callbackTokenNext: undefined,
+  sourceIpAllowlist: [],
+});
+
 export type RedriveHandler = (event: CloudWatchLogsEvent, context: Context) => Promise<RedriveSummary>;
 
 /**
@@ -41,7 +52,7 @@ export type RedriveHandler = (event: CloudWatchLogsEvent, context: Context) => P
  * on-failure queue.
  */
 export const createRedriveHandler = ({ config, store, pending }: RedriveDependencies): RedriveHandler => {
-  const verifiedConfig = { ...config, callbackToken: undefined, callbackTokenNext: undefined };
+  const verifiedConfig = alreadyVerifiedConfig(config);
   const recordAgain = async (record: ReplayRecord, context: Context) =>
     createWebhookHandler({ config: verifiedConfig, store, now: () => record.receivedAt })(replayEvent(record), context);
 

@@ -54,6 +54,15 @@ const readGroupAttr = (
 };
 
 /**
+ * The typed GroupAttr of a recorded body, read as at receipt: for an event item that had no room for it (its
+ * `typedFieldsOmitted`), so the state can still be folded from the body.
+ */
+export const groupAttrOfBody = (body: JsonObject): TypedAttribute[] | undefined => {
+  const notes = new ShapeNotes();
+  return readGroupAttr(body, readText(body, 'OptionType', InputLimit.textLength, notes), notes);
+};
+
+/**
  * Group.CallbackAfterGroupAttrChanged: custom group attributes were set (replace all), modified (upsert),
  * deleted (listed keys) or cleared. OptionType is kept as sent so a value Tencent adds later is recorded too.
  */

@@ -21,6 +21,7 @@ export const RejectionReason = {
   SdkAppIdMismatch: { errorCode: 40301, httpStatus: 403 },
   RequestTimeStale: { errorCode: 40302, httpStatus: 403 },
   SignMismatch: { errorCode: 40303, httpStatus: 403 },
+  SourceIpNotAllowed: { errorCode: 40304, httpStatus: 403 },
   BodyTooLarge: { errorCode: 41301, httpStatus: 413 },
   StorageFailed: { errorCode: 50001, httpStatus: 500 },
   NotConfigured: { errorCode: 50002, httpStatus: 500 },

@@ -13,6 +13,7 @@ import type { CallbackTokenSource } from './callbackTokenSource.js';
 import { acknowledgeUnrecordedCommands } from './middleware/acknowledgeUnrecordedCommands.js';
 import { answerInTencentEnvelope } from './middleware/answerInTencentEnvelope.js';
 import { readRawBody } from './middleware/readRawBody.js';
+import { refuseUnlistedSourceIp } from './middleware/refuseUnlistedSourceIp.js';
 import { refuseUnsafeBody } from './middleware/refuseUnsafeBody.js';
 import { verifyTencentCaller } from './middleware/verifyTencentCaller.js';
 import { receiveWebhook } from './receive.js';
@@ -72,8 +73,11 @@ export const createWebhookHandler = ({
 
   // No early-timeout timer per request: the store answers within DYNAMO_DEADLINE_MS, long before Lambda's timeout,
   // and an answer just before that timeout would reach Tencent long after its 2 s.
-  return middy<WebhookRequestEvent, unknown, Error, Context, WebhookRequestState>({ timeoutEarlyInMillis: 0 })
-    .use(answerInTencentEnvelope(now))
+  const chain = middy<WebhookRequestEvent, unknown, Error, Context, WebhookRequestState>({
+    timeoutEarlyInMillis: 0,
+  }).use(answerInTencentEnvelope(now));
+  const allowlist = config.sourceIpAllowlist ?? [];
+  return (allowlist.length === 0 ? chain : chain.use(refuseUnlistedSourceIp(allowlist)))
     .use(verifyTencentCaller(config, now, tokenSource))
     .use(acknowledgeUnrecordedCommands(commands, now))
     .use(readRawBody())

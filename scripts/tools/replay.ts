@@ -14,18 +14,16 @@ import '../stack/quietNodeVersionWarning.js';
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { readWebhookConfig } from '../../lib/config.js';
-import { createDynamoClient } from '../../lib/dynamo/client.js';
+import { createDynamoClient, RECOVERY_DEADLINE_MS, RecoveryTimeouts } from '../../lib/dynamo/client.js';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import { inlineStateUpdatesFor } from '../../lib/groupState/inlineUpdates.js';
+import { alreadyVerifiedConfig } from '../../lib/redrive/redriveHandler.js';
 import { replayEvent } from '../../lib/redrive/replayEvent.js';
 import { holdsReplayRecords, logLinesInText, replayRecordsInLog } from '../../lib/redrive/replayRecordsInLog.js';
 import type { TencentEnvelope } from '../../lib/tencent/envelope.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { openToolDynamo, useLocalFunctionEnvironment } from '../stack/dynamo/localDynamo.js';
 import { exitIfDynamoUnavailable } from '../stack/dynamo/localDynamoUnavailableError.js';
-
-/** Replays are not on Tencent's clock: give DynamoDB time. */
-const REPLAY_DEADLINE_MS = 10_000;
 
 const args = process.argv.slice(2);
 const toAws = args.includes('--aws');
@@ -60,15 +58,15 @@ if (local) {
   useLocalFunctionEnvironment(local.endpoint);
   process.env.IS_LOCAL = 'true';
 }
-const config = { ...readWebhookConfig(), callbackToken: undefined, callbackTokenNext: undefined };
-const client = createDynamoClient();
+const config = alreadyVerifiedConfig(readWebhookConfig());
+const client = createDynamoClient(process.env, RecoveryTimeouts);
 // The run ends with the last delivery: wait for each state update.
-const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: REPLAY_DEADLINE_MS });
+const inline = inlineStateUpdatesFor(client, config.tableName, { waitMs: RECOVERY_DEADLINE_MS });
 const store = dynamoEventStore({
   client,
   tableName: config.tableName,
   retentionDays: config.retentionDays,
-  deadlineMs: REPLAY_DEADLINE_MS,
+  deadlineMs: RECOVERY_DEADLINE_MS,
   // As the function would: inline locally (useLocalFunctionEnvironment), by the table's stream in AWS.
   onRecorded: inline?.onRecorded,
 });

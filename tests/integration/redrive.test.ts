@@ -1,11 +1,12 @@
-import { gzipSync } from 'node:zlib';
-import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { WebhookConfig } from '../../lib/config.js';
 import { dynamoPendingReplayChunks } from '../../lib/redrive/pendingReplayChunks.js';
 import { createRedriveHandler, RedriveFailedError } from '../../lib/redrive/redriveHandler.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { largeDisbandBody, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
 import { captureLogs } from '../support/captureLogs.js';
+import { subscriptionEvent } from '../support/cloudWatchLogsSubscription.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { failFirstPutWhere } from '../support/failingWrites.js';
 import { invokeHandler } from '../support/invokeHandler.js';
@@ -22,18 +23,19 @@ const NOW = 1_763_800_000_000;
 const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
 const context = { awsRequestId: 'redrive-test' } as Context;
 
-const config = () => testConfig({ tableName: table.tableName, callbackToken: TEST_TOKEN });
+const config = (overrides: Partial<WebhookConfig> = {}) =>
+  testConfig({ tableName: table.tableName, callbackToken: TEST_TOKEN, ...overrides });
 const store = () => testEventStore({ client: table.client, tableName: table.tableName });
-const redrive = () =>
+const redrive = (redriveConfig = config()) =>
   createRedriveHandler({
-    config: config(),
+    config: redriveConfig,
     store: store(),
     pending: dynamoPendingReplayChunks({ client: table.client, tableName: table.tableName }),
   });
 
 /** Sends a signed request while every write fails, and returns the webhook's log lines. */
-const failedDelivery = async (request: TencentRequestOptions): Promise<string[]> => {
-  const webhook = createWebhookHandler({ config: config(), store: store(), now: () => NOW });
+const failedDelivery = async (request: TencentRequestOptions, webhookConfig = config()): Promise<string[]> => {
+  const webhook = createWebhookHandler({ config: webhookConfig, store: store(), now: () => NOW });
   const restore = failFirstPutWhere(table.client, () => true);
   const logs = captureLogs();
   try {
@@ -49,22 +51,6 @@ const failedDelivery = async (request: TencentRequestOptions): Promise<string[]>
   }
 };
 
-/** What a CloudWatch Logs subscription hands the function for these lines. */
-const subscriptionEvent = (lines: readonly string[], messageType = 'DATA_MESSAGE'): CloudWatchLogsEvent => ({
-  awslogs: {
-    data: gzipSync(
-      JSON.stringify({
-        messageType,
-        owner: '123456789012',
-        logGroup: '/aws/lambda/tencent-chat-webhooks-prod-webhook',
-        logStream: '2026/11/22/[$LATEST]0123456789abcdef',
-        subscriptionFilters: ['redrive'],
-        logEvents: lines.map((message, index) => ({ id: String(index), timestamp: NOW, message })),
-      }),
-    ).toString('base64'),
-  },
-});
-
 const eventItems = async () => (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
 const quietly = async <T>(act: () => Promise<T>): Promise<T> => {
   const logs = captureLogs();
@@ -76,6 +62,22 @@ const quietly = async <T>(act: () => Promise<T>): Promise<T> => {
 };
 
 describe('the redrive', () => {
+  it('records what a webhook that accepts listed source addresses only logged (the redrive is not one)', async () => {
+    // Prepare: tencentEvent comes from 203.0.113.9
+    const listedOnly = config({ sourceIpAllowlist: ['203.0.113.0/24'] });
+    const lines = await failedDelivery(
+      { body: { CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: '@TGS#IP' } },
+      listedOnly,
+    );
+
+    // Act
+    const summary = await quietly(() => redrive(listedOnly)(subscriptionEvent(lines), context));
+
+    // Assess
+    expect(summary).toEqual({ recorded: 1, refused: 0, waiting: 0 });
+    expect(await eventItems()).toHaveLength(1);
+  });
+
   it('records a delivery the webhook failed to store, and a second redrive of it is a duplicate', async () => {
     // Prepare
     const body = {

@@ -152,6 +152,7 @@ describe('the packaged template (stage prod)', () => {
         CALLBACK_TOKEN_PARAMETER: '/chat/prod/callback-token',
         ALLOW_UNSIGNED_CALLBACKS: 'false',
         CALLBACK_MAX_SKEW_SECONDS: '',
+        SOURCE_IP_ALLOWLIST: '',
         EVENT_RETENTION_DAYS: '',
         TABLE_NAME: 'tencent-chat-webhooks-prod-events',
         GROUP_STATE_UPDATES: 'stream',

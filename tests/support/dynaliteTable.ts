@@ -56,6 +56,8 @@ export const startTestTable = async (engine: TestEngineName = TestEngine.Dynalit
 
 export interface FreshTable {
   client: DynamoDBClient;
+  /** The DynamoDB's endpoint, for a client of the test's own. */
+  endpoint: string;
   /** The current test's table. */
   tableName: string;
   /** Every item of the current test's table. */
@@ -91,6 +93,9 @@ export const useFreshTablePerTest = (engine: TestEngineName = TestEngine.Dynalit
   return {
     get client() {
       return started().client;
+    },
+    get endpoint() {
+      return started().dynamo.endpoint;
     },
     get tableName() {
       return current();

@@ -22,3 +22,21 @@ export const failFirstPutWhere = (
   );
   return () => void client.middlewareStack.remove(name);
 };
+
+/**
+ * Every PutItem fails until the returned function is called, as while DynamoDB is down for the writer (nothing
+ * is sent); reads and the other clients' writes go through.
+ */
+export const failEveryPut = (client: DynamoDBClient): (() => void) => {
+  const name = `failEveryPut-${Math.random()}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PutItemCommand') {
+        throw Object.assign(new Error('injected: DynamoDB is unreachable'), { name: 'InjectedOutage' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return () => void client.middlewareStack.remove(name);
+};

@@ -68,3 +68,42 @@ export const failingDynamo = async ({
   });
   return { endpoint: await listen(server), received: () => requests, close: closeAll(server, sockets) };
 };
+
+/**
+ * A DynamoDB that answers late: every request goes to the real one at `target` and its answer is held back
+ * `delayMs`, as an overloaded service's is. What it stores is real.
+ */
+export const slowDynamo = async ({ target, delayMs }: { target: string; delayMs: number }): Promise<FaultyDynamo> => {
+  const sockets = new Set<Socket>();
+  let requests = 0;
+  const server = createHttpServer((request, response) => {
+    requests += 1;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', async () => {
+      try {
+        const answer = await fetch(target, {
+          method: request.method ?? 'POST',
+          headers: Object.fromEntries(
+            Object.entries(request.headers).flatMap(([name, value]) =>
+              typeof value === 'string' && name !== 'host' && name !== 'content-length' ? [[name, value]] : [],
+            ),
+          ),
+          body: Buffer.concat(chunks),
+        });
+        const body = Buffer.from(await answer.arrayBuffer());
+        setTimeout(() => {
+          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
+          response.end(body);
+        }, delayMs);
+      } catch {
+        response.destroy();
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return { endpoint: await listen(server), received: () => requests, close: closeAll(server, sockets) };
+};

@@ -19,6 +19,13 @@ describe('readWebhookConfig', () => {
     });
   });
 
+  it('reads SOURCE_IP_ALLOWLIST as entries separated by commas or white space, and leaves it out when empty', () => {
+    expect(readWebhookConfig({ SOURCE_IP_ALLOWLIST: ' 192.0.2.0/24, 2001:db8::/32\n203.0.113.9 ' })).toMatchObject({
+      sourceIpAllowlist: ['192.0.2.0/24', '2001:db8::/32', '203.0.113.9'],
+    });
+    expect(readWebhookConfig({ SOURCE_IP_ALLOWLIST: ' , ' })).not.toHaveProperty('sourceIpAllowlist');
+  });
+
   it('treats empty or unusable values as unset', () => {
     expect(
       readWebhookConfig({ SDK_APP_ID: '', CALLBACK_TOKEN: '', TABLE_NAME: ' ', EVENT_RETENTION_DAYS: 'forever' }),

@@ -70,10 +70,11 @@ describe('dynamoEventStore', () => {
   });
 
   it(
-    'writes the part items of a body too large for one item first, unconditionally, and the event item last, ' +
-      'conditionally',
+    'reads whether a large event is stored, then writes its part items unconditionally, and the event item ' +
+      'last, conditionally',
     async () => {
       // Prepare
+      dynamo.on(GetItemCommand).resolves({});
       dynamo.on(PutItemCommand).resolves({});
       const rawBody = randomBytes(600_000).toString('hex');
 
@@ -82,6 +83,14 @@ describe('dynamoEventStore', () => {
 
       // Assess
       const puts = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+      expect(dynamo.commandCalls(GetItemCommand).map((call) => call.args[0].input)).toEqual([
+        {
+          TableName: 'events',
+          Key: puts.at(-1)?.Item && { pk: puts.at(-1)?.Item?.pk, sk: puts.at(-1)?.Item?.sk },
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        },
+      ]);
       expect(puts.length).toBeGreaterThan(2);
       expect(
         puts
@@ -94,6 +103,18 @@ describe('dynamoEventStore', () => {
       });
     },
   );
+
+  it('writes nothing for a large event already stored (a retry), and reports a duplicate', async () => {
+    // Prepare
+    dynamo.on(GetItemCommand).resolves({ Item: { pk: { S: 'GROUP#@TGS#2J4SZEAEL' } } });
+
+    // Act
+    const result = await store.recordEvent(event({ rawBody: randomBytes(600_000).toString('hex') }));
+
+    // Assess
+    expect(result).toBe('duplicate');
+    expect(dynamo.commandCalls(PutItemCommand)).toEqual([]);
+  });
 
   it('sets expiresAt when a retention is configured', async () => {
     dynamo.on(PutItemCommand).resolves({});
