@@ -4,6 +4,7 @@ import { dynamoEventStore } from '../lib/eventStore/dynamoEventStore.js';
 import { inlineStateUpdatesFor } from '../lib/groupState/inlineUpdates.js';
 import { dynamoPendingReplayChunks } from '../lib/redrive/pendingReplayChunks.js';
 import { createRedriveHandler } from '../lib/redrive/redriveHandler.js';
+import { ssmCallbackTokenSource } from '../lib/webhook/callbackTokenSource.js';
 
 const config = readWebhookConfig();
 // Not on Tencent's clock: each write may take as long as a 4 MiB body needs on a slow DynamoDB.
@@ -24,4 +25,9 @@ export const handler = createRedriveHandler({
     onRecorded: inlineStateUpdatesFor(client, config.tableName)?.onRecorded,
   }),
   pending: dynamoPendingReplayChunks({ client, tableName: config.tableName }),
+  // Only for a delivery logged while the webhook could not read the token: its Sign is checked here.
+  tokenSource:
+    config.callbackTokenParameter === undefined
+      ? undefined
+      : ssmCallbackTokenSource({ parameterName: config.callbackTokenParameter }),
 });

@@ -46,6 +46,13 @@ export interface WebhookConfig {
    */
   sourceIpAllowlist?: string[];
   /**
+   * REPLAY_SEAL_KEY: the keys of the seal on every replay record the webhook logs, one or several separated by new
+   * lines or commas; the first seals, all verify (an older key stays listed while records it sealed may still be
+   * replayed). In deployed stages a secret the stack generates. Empty: records are logged unsealed and the redrive
+   * and `npm run replay` record them unchecked (docs/operate.md, "Who can have a delivery recorded").
+   */
+  replaySealKeys?: string[];
+  /**
    * What is wrong with the settings, if anything. The function never fails to start over a bad setting:
    * it answers every request with NotConfigured naming the setting instead (the safe, visible failure).
    */
@@ -118,8 +125,15 @@ export const readGroupStateUpdates = (env: NodeJS.ProcessEnv = process.env): Gro
 const readSourceIpAllowlist = (value: string | undefined): string[] =>
   (value ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
 
+const readReplaySealKeys = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(/[\n,]+/)
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+
 export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): WebhookConfig => {
   const sourceIpAllowlist = readSourceIpAllowlist(env.SOURCE_IP_ALLOWLIST);
+  const replaySealKeys = readReplaySealKeys(env.REPLAY_SEAL_KEY);
   const skew = readMaxClockSkew(env.CALLBACK_MAX_SKEW_SECONDS);
   const tokenSettings = readCallbackTokenSettings(env);
   return {
@@ -134,6 +148,7 @@ export const readWebhookConfig = (env: NodeJS.ProcessEnv = process.env): Webhook
       : { callbackTokenParameter: tokenSettings.callbackTokenParameter }),
     ...(tokenSettings.allowUnsignedCallbacks ? {} : { allowUnsignedCallbacks: false }),
     ...(sourceIpAllowlist.length === 0 ? {} : { sourceIpAllowlist }),
+    ...(replaySealKeys.length === 0 ? {} : { replaySealKeys }),
     problem: skew.problem ?? tokenSettings.problem,
   };
 };

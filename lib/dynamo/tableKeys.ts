@@ -36,6 +36,8 @@ export const bodyPartSortKey = (deliveryId: string, compressedDigest: string, in
  */
 export const pendingReplayPartitionKey = (recordId: string): string => `REPLAY#${recordId}`;
 export const PENDING_REPLAY_HEAD_SORT_KEY = 'HEAD';
+/** Present when one of the record's chunk indexes came twice with different content. */
+export const PENDING_REPLAY_CONFLICT_SORT_KEY = 'CONFLICT';
 export const pendingReplayChunkSortKey = (index: number): string => `CHUNK#${String(index).padStart(4, '0')}`;
 
 /** Claims the receive time of a delivery that carried no EventTime, so its retries reuse the same sort key. */

@@ -1,4 +1,4 @@
-import type { ReplayChunk, ReplayRecord, ReplayRecordHead } from '../webhook/replayRecord.js';
+import { type ReplayChunk, type ReplayRecord, type ReplayRecordHead, sealingOf } from '../webhook/replayRecord.js';
 
 type LogEntry = Record<string, unknown>;
 
@@ -65,6 +65,8 @@ const isChunk = (value: unknown): value is ReplayChunk => {
 export interface ReplayRecordsInLog {
   /** Every whole record, and every split one whose chunks were all found, in the order of their heads. */
   records: ReplayRecord[];
+  /** Split records one of whose chunk indexes came twice with different content: never recorded. */
+  conflicting: ReplayRecordHead[];
   /** Heads whose chunks were not all in the lines given (another export, a later batch). */
   incomplete: ReplayRecordHead[];
   /** Chunks of records not completed from these lines: their head or other chunks are elsewhere. */
@@ -76,27 +78,39 @@ export const replayRecordFromChunks = (head: ReplayRecordHead, ordered: readonly
   query: head.query,
   body: Buffer.concat(ordered.map((chunk) => Buffer.from(chunk.bodyBase64, 'base64'))).toString('utf8'),
   receivedAt: head.receivedAt,
+  ...sealingOf(head),
 });
 
 /** Finds the replay records in log lines and puts split ones back together, whatever order the lines come in. */
 export const replayRecordsInLog = (lines: Iterable<string>): ReplayRecordsInLog => {
   const found: Array<ReplayRecord | ReplayRecordHead> = [];
   const chunks = new Map<string, Map<number, ReplayChunk>>();
+  const conflicted = new Set<string>();
   for (const line of lines) {
     const entry = logEntryInLine(line);
     if (entry === undefined) continue;
     if (isRecord(entry.replay) || isHead(entry.replay)) found.push(entry.replay);
     if (isChunk(entry.replayChunk)) {
       const chunk = entry.replayChunk;
-      chunks.set(chunk.id, (chunks.get(chunk.id) ?? new Map<number, ReplayChunk>()).set(chunk.index, chunk));
+      const pieces = chunks.get(chunk.id) ?? new Map<number, ReplayChunk>();
+      const seen = pieces.get(chunk.index);
+      // The same line twice (two exports, a retried batch) is harmless; another content for the index is not.
+      if (seen !== undefined && seen.bodyBase64 !== chunk.bodyBase64) conflicted.add(chunk.id);
+      chunks.set(chunk.id, seen === undefined ? pieces.set(chunk.index, chunk) : pieces);
     }
   }
   const records: ReplayRecord[] = [];
   const incomplete: ReplayRecordHead[] = [];
+  const conflicting: ReplayRecordHead[] = [];
   const completed = new Set<string>();
   for (const item of found) {
     if (!('bodyChunks' in item)) {
       records.push(item);
+      continue;
+    }
+    if (conflicted.has(item.bodyChunks.id)) {
+      completed.add(item.bodyChunks.id);
+      conflicting.push(item);
       continue;
     }
     const pieces = chunks.get(item.bodyChunks.id);
@@ -109,7 +123,7 @@ export const replayRecordsInLog = (lines: Iterable<string>): ReplayRecordsInLog 
     records.push(replayRecordFromChunks(item, ordered as ReplayChunk[]));
   }
   const strayChunks = [...chunks].filter(([id]) => !completed.has(id)).flatMap(([, pieces]) => [...pieces.values()]);
-  return { records, incomplete, strayChunks };
+  return { records, conflicting, incomplete, strayChunks };
 };
 
 /** `aws logs filter-log-events` / `get-log-events --output json`: one JSON document with an `events` array. */

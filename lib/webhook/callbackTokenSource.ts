@@ -1,4 +1,4 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { WebhookConfig } from '../config.js';
 import { writeLog } from '../log.js';
@@ -41,20 +41,27 @@ export interface CallbackTokenSource {
 
 /**
  * A cold start reads the parameter while the rest of init runs; a first callback that arrives before the
- * answer waits for it, inside Tencent's 2 s: one connection in 500 ms, an answer in 600 ms, two attempts.
+ * answer waits for it at most TOKEN_WAIT_MS (lib/webhook/middleware/verifyTencentCaller.ts), and the read goes on
+ * for the next one: one connection in 500 ms, an answer in 600 ms, three attempts. SSM answers a throttled read at
+ * once; the back-off is jittered (40–140 ms, then 80–180 ms) so that the cold starts of a burst, throttled
+ * together, do not all try again together.
  */
 export const TokenReadTimeouts = {
   connectionMs: 500,
   requestMs: 600,
-  maxAttempts: 2,
-  backoffMs: (attempt: number): number => 50 * attempt,
+  maxAttempts: 3,
+  backoffMs: (attempt: number): number => 40 * attempt + Math.floor(Math.random() * 100),
 } as const;
 
 /** A rotated token reaches warm functions within this time, with no deploy (the SSM extension's default TTL too). */
 export const TOKEN_REFRESH_AFTER_MS = 5 * 60_000;
 
-export const createTokenParameterClient = (): SSMClient =>
+/** `where`: another endpoint, region and credentials (a stand-in's, in tests); else the function's own. */
+export const createTokenParameterClient = (
+  where: Pick<SSMClientConfig, 'endpoint' | 'region' | 'credentials'> = {},
+): SSMClient =>
   new SSMClient({
+    ...where,
     requestHandler: {
       connectionTimeout: TokenReadTimeouts.connectionMs,
       requestTimeout: TokenReadTimeouts.requestMs,

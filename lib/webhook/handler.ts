@@ -75,7 +75,7 @@ export const createWebhookHandler = ({
   // and an answer just before that timeout would reach Tencent long after its 2 s.
   const chain = middy<WebhookRequestEvent, unknown, Error, Context, WebhookRequestState>({
     timeoutEarlyInMillis: 0,
-  }).use(answerInTencentEnvelope(now));
+  }).use(answerInTencentEnvelope(now, config.replaySealKeys?.[0]));
   const allowlist = config.sourceIpAllowlist ?? [];
   return (allowlist.length === 0 ? chain : chain.use(refuseUnlistedSourceIp(allowlist)))
     .use(verifyTencentCaller(config, now, tokenSource))

@@ -1,18 +1,35 @@
 import { createHash } from 'node:crypto';
+import { bodySha256Of, replaySeal } from './replaySeal.js';
 
 /**
  * What the log line of a request that was not recorded carries so that it can be recorded later (`npm run replay`,
  * the `redrive` function): the query without Sign and RequestTime (the replay is not re-signed, and a Sign must
  * not outlive its request), the body exactly as received, and the receive time the first attempt used.
  */
-export interface ReplayRecord {
+export interface ReplayRecord extends ReplaySealing {
   query: Record<string, string>;
   body: string;
   receivedAt: number;
 }
 
+/**
+ * What proves a record was written by the webhook (lib/webhook/replaySeal.ts), and what is still to check. Absent
+ * where no seal key is set.
+ */
+export interface ReplaySealing {
+  /** SHA-256 of the body's UTF-8 bytes, hex: what a split record's chunks must add up to. */
+  bodySha256?: string;
+  /** HMAC-SHA256 over the query, the receive time, the body's digest and `unverified`. */
+  seal?: string;
+  /**
+   * The request's Sign and RequestTime, when its Sign could not be checked (the token could not be read): the
+   * redrive and `npm run replay` check them against the token before recording it.
+   */
+  unverified?: { sign: string; requestTime: string };
+}
+
 /** A record whose body did not fit its log line: the body follows in `count` chunk lines sharing `id`. */
-export interface ReplayRecordHead {
+export interface ReplayRecordHead extends ReplaySealing {
   query: Record<string, string>;
   receivedAt: number;
   bodyChunks: { id: string; count: number };
@@ -37,18 +54,30 @@ export const REPLAY_CHUNK_BODY_BYTES = 150_000;
 
 const NOT_REPLAYED = new Set(['Sign', 'RequestTime']);
 
+/** The record of one request, sealed with `sealKey` when there is one. */
 export const replayRecordOf = (
   queryStringParameters: Record<string, string | undefined> | null | undefined,
   body: string,
   receivedAt: number,
-): ReplayRecord => ({
-  query: Object.fromEntries(
+  { sealKey, unverified }: { sealKey?: string | undefined; unverified?: ReplaySealing['unverified'] } = {},
+): ReplayRecord => {
+  const query = Object.fromEntries(
     Object.entries(queryStringParameters ?? {}).filter(
       (entry): entry is [string, string] => entry[1] !== undefined && !NOT_REPLAYED.has(entry[0]),
     ),
-  ),
-  body,
-  receivedAt,
+  );
+  const pending = unverified === undefined ? {} : { unverified };
+  if (sealKey === undefined) return { query, body, receivedAt, ...pending };
+  const bodySha256 = bodySha256Of(body);
+  const seal = replaySeal({ query, receivedAt, bodySha256, unverified }, sealKey);
+  return { query, body, receivedAt, ...pending, bodySha256, seal };
+};
+
+/** The sealing fields of a record, as they are: copied to a split record's head, checked at replay. */
+export const sealingOf = ({ bodySha256, seal, unverified }: ReplaySealing): ReplaySealing => ({
+  ...(bodySha256 === undefined ? {} : { bodySha256 }),
+  ...(seal === undefined ? {} : { seal }),
+  ...(unverified === undefined ? {} : { unverified }),
 });
 
 /** The record as it is logged: whole in one line, or a head and the chunk lines that follow it. */
@@ -68,5 +97,6 @@ export const replayLogParts = (
       .subarray(index * REPLAY_CHUNK_BODY_BYTES, (index + 1) * REPLAY_CHUNK_BODY_BYTES)
       .toString('base64'),
   }));
-  return { replay: { query: record.query, receivedAt: record.receivedAt, bodyChunks: { id, count } }, chunks };
+  const head = { query: record.query, receivedAt: record.receivedAt, bodyChunks: { id, count }, ...sealingOf(record) };
+  return { replay: head, chunks };
 };

@@ -27,6 +27,8 @@ export interface WebhookRequestState extends Record<string, unknown> {
   startedAt?: number;
   /** Set once the caller is verified as Tencent for our app: from then on a refusal logs the replay record. */
   verified?: boolean;
+  /** Set instead when the token could not be read: the request's Sign and RequestTime, to check at replay. */
+  unverified?: { sign: string; requestTime: string };
 }
 
 /** Every middleware of the webhook chain has this shape. */

@@ -1,6 +1,7 @@
 import type { CloudFormationTemplate } from './cloudFormationTemplate.js';
 import { resolvePackageTimeConditions } from './packageTimeConditions.js';
 import { dropRedundantDependsOn } from './redundantDependsOn.js';
+import { sealReplayRecords } from './replaySealKey.js';
 import { DASHBOARD_LOGICAL_ID, DASHBOARD_URL_OUTPUT, stackDashboard } from './stackDashboard.js';
 
 export interface FinishTemplateOptions {
@@ -12,11 +13,13 @@ export interface FinishTemplateOptions {
 
 /**
  * What the plugin does to the template Serverless compiled, once serverless.yml's resources are merged into it:
- * adds the dashboard, decides the package-time conditions, leaves out the redundant `DependsOn` entries. The
- * result is the template CloudFormation receives, and cfn-lint reads clean (tests/integration/serverlessTemplate).
+ * decides the package-time conditions, hands the seal key to the functions, adds the dashboard, leaves out the
+ * redundant `DependsOn` entries. The result is the template CloudFormation receives, and cfn-lint reads clean
+ * (tests/integration/serverlessTemplate).
  */
 export const finishTemplate = (template: CloudFormationTemplate, options: FinishTemplateOptions): void => {
   resolvePackageTimeConditions(template);
+  sealReplayRecords(template);
   const alarmLogicalIds = Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm')
     .map(([logicalId]) => logicalId);

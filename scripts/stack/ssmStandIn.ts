@@ -8,6 +8,8 @@ export interface SsmStandIn {
   parameters: Map<string, string>;
   /** Every GetParameter request received, in order. */
   requests: { Name?: string; WithDecryption?: boolean }[];
+  /** While true, every request is answered as SSM answers over its throughput: ThrottlingException. */
+  throttling: boolean;
   /** An SSM client as the function builds it, pointed here. */
   client(): SSMClient;
   close(): Promise<void>;
@@ -26,11 +28,17 @@ const readBody = async (request: IncomingMessage): Promise<string> => {
 export const startSsmStandIn = async (): Promise<SsmStandIn> => {
   const parameters = new Map<string, string>();
   const requests: SsmStandIn['requests'] = [];
+  const standIn = { throttling: false } as SsmStandIn;
   const server: Server = createServer((request, response) => {
     void readBody(request).then((text) => {
       const input = JSON.parse(text) as { Name?: string; WithDecryption?: boolean };
       requests.push(input);
       response.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (standIn.throttling) {
+        response.statusCode = 400;
+        response.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+        return;
+      }
       const value = input.Name === undefined ? undefined : parameters.get(input.Name);
       if (request.headers['x-amz-target'] !== 'AmazonSSM.GetParameter' || value === undefined) {
         response.statusCode = 400;
@@ -42,7 +50,7 @@ export const startSsmStandIn = async (): Promise<SsmStandIn> => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  Object.assign(standIn, {
     endpoint,
     parameters,
     requests,
@@ -58,5 +66,6 @@ export const startSsmStandIn = async (): Promise<SsmStandIn> => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
+  return standIn;
 };

@@ -74,7 +74,7 @@ describe('the redrive', () => {
     const summary = await quietly(() => redrive(listedOnly)(subscriptionEvent(lines), context));
 
     // Assess
-    expect(summary).toEqual({ recorded: 1, refused: 0, waiting: 0 });
+    expect(summary).toEqual({ recorded: 1, refused: 0, untrusted: 0, waiting: 0 });
     expect(await eventItems()).toHaveLength(1);
   });
 
@@ -93,8 +93,8 @@ describe('the redrive', () => {
     const second = await quietly(() => redrive()(subscriptionEvent(lines), context));
 
     // Assess
-    expect(first).toEqual({ recorded: 1, refused: 0, waiting: 0 });
-    expect(second).toEqual({ recorded: 1, refused: 0, waiting: 0 });
+    expect(first).toEqual({ recorded: 1, refused: 0, untrusted: 0, waiting: 0 });
+    expect(second).toEqual({ recorded: 1, refused: 0, untrusted: 0, waiting: 0 });
     const items = await eventItems();
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
@@ -118,9 +118,9 @@ describe('the redrive', () => {
     const second = await quietly(() => redrive()(subscriptionEvent([...chunks.slice(half), head as string]), context));
 
     // Assess
-    expect(first).toEqual({ recorded: 0, refused: 0, waiting: 1 });
+    expect(first).toEqual({ recorded: 0, refused: 0, untrusted: 0, waiting: 1 });
     expect(afterFirst).toEqual([]);
-    expect(second).toEqual({ recorded: 1, refused: 0, waiting: 0 });
+    expect(second).toEqual({ recorded: 1, refused: 0, untrusted: 0, waiting: 0 });
     const items = await eventItems();
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
@@ -150,6 +150,7 @@ describe('the redrive', () => {
     expect(await redrive()(subscriptionEvent([], 'CONTROL_MESSAGE'), context)).toEqual({
       recorded: 0,
       refused: 0,
+      untrusted: 0,
       waiting: 0,
     });
     const unrelated = [
@@ -159,6 +160,7 @@ describe('the redrive', () => {
     expect(await quietly(() => redrive()(subscriptionEvent(unrelated), context))).toEqual({
       recorded: 0,
       refused: 0,
+      untrusted: 0,
       waiting: 0,
     });
     expect(await table.scan()).toEqual([]);

@@ -93,8 +93,8 @@ describe('the redrive of large bodies on DynamoDB Local', () => {
       const secondSummary = await second.handler(subscriptionEvent(lines, 'DATA_MESSAGE', NOW), context);
 
       // Assess
-      expect(firstSummary).toEqual({ recorded: 3, refused: 0, waiting: 0 });
-      expect(secondSummary).toEqual({ recorded: 3, refused: 0, waiting: 0 });
+      expect(firstSummary).toEqual({ recorded: 3, refused: 0, untrusted: 0, waiting: 0 });
+      expect(secondSummary).toEqual({ recorded: 3, refused: 0, untrusted: 0, waiting: 0 });
       expect(second.puts.count).toBe(0);
       const events = (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
       expect(events.map((item) => item.groupId?.S).sort()).toEqual(['@TGS#big1', '@TGS#big2', '@TGS#big3']);
@@ -126,7 +126,7 @@ describe('the redrive of large bodies on DynamoDB Local', () => {
 
       // Assess: the webhook's 0.4 s attempts give up on every write; the redrive's own records it
       expect(withWebhookTimeouts).toBeInstanceOf(RedriveFailedError);
-      expect(onItsOwnClock).toEqual({ recorded: 1, refused: 0, waiting: 0 });
+      expect(onItsOwnClock).toEqual({ recorded: 1, refused: 0, untrusted: 0, waiting: 0 });
       const events = (await table.scan()).filter((item) => item.sk?.S?.startsWith('EVENT#'));
       expect(events.map((item) => item.groupId?.S)).toEqual(['@TGS#slow']);
     } finally {

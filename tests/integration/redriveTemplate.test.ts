@@ -69,13 +69,17 @@ describe('the redrive in the packaged template', () => {
     expect(resources.RedriveFailuresQueue?.Properties).toEqual({ MessageRetentionPeriod: 1209600 });
   });
 
-  it('runs with its own least-privilege role and without the callback token', () => {
+  it("runs with its own least-privilege role: the seal key and the token's parameter, never the token", () => {
     const redrive = resources.RedriveLambdaFunction;
     expect(redrive?.Properties.Role).toEqual({ 'Fn::GetAtt': ['RedriveRole', 'Arn'] });
     expect(redrive?.Properties.Timeout).toBe(60);
     expect(redrive?.Properties.Environment.Variables).toMatchObject({
       SDK_APP_ID: '1400123456',
       TABLE_NAME: 'tencent-chat-webhooks-prod-events',
+    });
+    expect(redrive?.Properties.Environment.Variables).toMatchObject({
+      CALLBACK_TOKEN_PARAMETER: '/chat/prod/callback-token',
+      REPLAY_SEAL_KEY: { 'Fn::Sub': '{{resolve:secretsmanager:${ReplaySealKey}:SecretString}}' },
     });
     expect(Object.keys(redrive?.Properties.Environment.Variables ?? {})).not.toContain('CALLBACK_TOKEN');
     const statements = resources.RedriveRole?.Properties.Policies.flatMap(
@@ -93,6 +97,24 @@ describe('the redrive in the packaged template', () => {
         Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
       },
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['RedriveFailuresQueue', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ssm:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':parameter/chat/prod/callback-token',
+            ],
+          ],
+        },
+      },
     ]);
   });
 });

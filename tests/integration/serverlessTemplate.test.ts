@@ -41,6 +41,9 @@ const FUNCTION_NAMES = [
   'WebhookLambdaFunction',
 ];
 
+/** How the webhook and the redrive get the stack's generated seal key: resolved by CloudFormation at deploy. */
+const SEAL_KEY_REFERENCE = { 'Fn::Sub': '{{resolve:secretsmanager:${ReplaySealKey}:SecretString}}' };
+
 const outputDirs: string[] = [];
 
 const serverless = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -157,6 +160,7 @@ describe('the packaged template (stage prod)', () => {
         TABLE_NAME: 'tencent-chat-webhooks-prod-events',
         GROUP_STATE_UPDATES: 'stream',
         LOG_LEVEL: 'INFO',
+        REPLAY_SEAL_KEY: SEAL_KEY_REFERENCE,
       });
       // Only a stuck function reaches it: the store gives up after 1 s, inside Tencent's 2 s.
       expect(webhook?.Properties.Timeout).toBe(3);
@@ -238,6 +242,33 @@ describe('the packaged template (stage prod)', () => {
     expect(prod.Resources.AlarmEmailSubscription).toBeUndefined();
   });
 
+  it('generates a seal key of its own and hands it to the webhook and the redrive only', () => {
+    expect(prod.Resources.ReplaySealKey).toMatchObject({
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } },
+    });
+    // New with each stack (its id's last part): never the name of a removed stage's secret still being deleted.
+    expect(prod.Resources.ReplaySealKey?.Properties.Name).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'tencent-chat-webhooks-prod-replay-seal-key-',
+          { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+        ],
+      ],
+    });
+    expect(prod.Resources.ReplaySealKey?.Properties).not.toHaveProperty('SecretString');
+    const holders = resourcesOfType(prod, 'AWS::Lambda::Function')
+      .filter(([, fn]) => JSON.stringify(fn.Properties).includes('ReplaySealKey'))
+      .map(([name, fn]) => [name, fn.Properties.Environment.Variables.REPLAY_SEAL_KEY]);
+    expect(holders).toEqual([
+      ['WebhookLambdaFunction', SEAL_KEY_REFERENCE],
+      ['RedriveLambdaFunction', SEAL_KEY_REFERENCE],
+    ]);
+    // The key itself is never in the template: the output names the secret, for `npm run replay -- --aws`.
+    expect(prod.Outputs.ReplaySealKeyArn?.Value).toEqual({ Ref: 'ReplaySealKey' });
+  });
+
   it('throttles the HTTP API stage by default', () => {
     expect(prod.Resources.HttpApiStage?.Properties.DefaultRouteSettings).toEqual({
       ThrottlingRateLimit: 1000,
@@ -276,6 +307,11 @@ describe('the packaged template (stage prod)', () => {
         FilterPattern: '"REPORT RequestId" "Init Duration"',
         MetricTransformations: [metric('WebhookColdStarts')],
       },
+      RedriveUntrustedMetricFilter: {
+        LogGroupName: { Ref: 'RedriveLogGroup' },
+        FilterPattern: '{ $.message = "replayRecordUntrusted" }',
+        MetricTransformations: [metric('ReplayRecordsUntrusted')],
+      },
       ApiThrottledMetricFilter: {
         LogGroupName: { Ref: 'HttpApiLogGroup' },
         FilterPattern: '{ $.status = "429" }',
@@ -286,7 +322,7 @@ describe('the packaged template (stage prod)', () => {
 
   it(
     "alarms on failures, errors, throttles, lag, queued failures, the API's 5xx, 429s and share of 4xx, and the " +
-      "redrive's dropped and undeliverable events",
+      "redrive's dropped, undeliverable and untrusted events",
     () => {
       const metricOf = (properties: TemplateJson) =>
         properties.Metrics === undefined
@@ -320,6 +356,7 @@ describe('the packaged template (stage prod)', () => {
         ],
         RedriveEventsDroppedAlarm: ['AWS/Lambda', 'AsyncEventsDropped', '{"Ref":"RedriveLambdaFunction"}'],
         RedriveUndeliverableAlarm: ['AWS/Lambda', 'DestinationDeliveryFailures', '{"Ref":"RedriveLambdaFunction"}'],
+        RedriveUntrustedAlarm: ['TencentChatWebhooks/prod', 'ReplayRecordsUntrusted', undefined],
       });
       for (const [name, alarm] of resourcesOfType(prod, 'AWS::CloudWatch::Alarm')) {
         expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
@@ -498,7 +535,8 @@ describe('the packaged template (stage prod)', () => {
     ]);
     expect(grants(roleOf('GroupStateLambdaFunction'), 'ssm:')).toEqual([]);
     expect(grants(roleOf('GroupsLambdaFunction'), 'ssm:')).toEqual([]);
-    expect(grants(roleOf('RedriveLambdaFunction'), 'ssm:')).toEqual([]);
+    // The redrive checks the Sign of a delivery logged while the webhook could not read the token.
+    expect(grants(roleOf('RedriveLambdaFunction'), 'ssm:')).toEqual(grants(roleOf('WebhookLambdaFunction'), 'ssm:'));
     expect(grants(roleOf('GroupStateLambdaFunction'), 'dynamodb:')).toEqual([
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resource: table },
       {

@@ -26,6 +26,14 @@ describe('readWebhookConfig', () => {
     expect(readWebhookConfig({ SOURCE_IP_ALLOWLIST: ' , ' })).not.toHaveProperty('sourceIpAllowlist');
   });
 
+  it('reads REPLAY_SEAL_KEY as keys separated by new lines or commas, the sealing one first; none when empty', () => {
+    expect(readWebhookConfig({ REPLAY_SEAL_KEY: ' new-key \nold-key,\n' })).toMatchObject({
+      replaySealKeys: ['new-key', 'old-key'],
+    });
+    expect(readWebhookConfig({ REPLAY_SEAL_KEY: '' })).not.toHaveProperty('replaySealKeys');
+    expect(readWebhookConfig({})).not.toHaveProperty('replaySealKeys');
+  });
+
   it('treats empty or unusable values as unset', () => {
     expect(
       readWebhookConfig({ SDK_APP_ID: '', CALLBACK_TOKEN: '', TABLE_NAME: ' ', EVENT_RETENTION_DAYS: 'forever' }),

@@ -66,7 +66,7 @@ const describeCause = (error: WebhookRejectedError): string | undefined => {
  * any error becomes the FAIL envelope with its status and code. Logs one line per request either way.
  * It also reads the query once for the whole chain.
  */
-export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware => ({
+export const answerInTencentEnvelope = (now: () => number, sealKey?: string): WebhookMiddleware => ({
   before: function answerInTencentEnvelopeBefore(request) {
     request.internal.startedAt = now();
     request.event.query = readWebhookQuery(request.event);
@@ -89,12 +89,18 @@ export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware =>
   onError: function answerInTencentEnvelopeOnError(request) {
     const rejection = toRejection(request.error ?? new Error('unknown error'));
     const failed = rejection.httpStatus >= 500;
-    const verified = request.internal.verified === true;
-    const body = parsedBodyOf(request.event, verified);
-    const bodyText = verified ? bodyTextOf(request.event) : undefined;
+    const { unverified } = request.internal;
+    // Verified, or as far as it can be while the token cannot be read (its Sign is then checked at replay).
+    const trusted = request.internal.verified === true || unverified !== undefined;
+    const body = parsedBodyOf(request.event, trusted);
+    const bodyText = trusted ? bodyTextOf(request.event) : undefined;
     const { receivedAt } = request.event;
     // A request that passed verification and was not recorded is logged whole: it can be replayed or redriven.
-    const replayable = bodyText !== undefined && bodyText !== '' && receivedAt !== undefined;
+    // Unverified bodies are bounded: anyone who knows the SdkAppId can send them while the token is unreadable.
+    const withinBound =
+      request.internal.verified === true ||
+      (bodyText !== undefined && Buffer.byteLength(bodyText, 'utf8') <= InputLimit.bodyBytes);
+    const replayable = bodyText !== undefined && bodyText !== '' && withinBound && receivedAt !== undefined;
     logWebhookOutcome(
       {
         outcome: failed ? WebhookOutcome.Failed : WebhookOutcome.Rejected,
@@ -105,7 +111,14 @@ export const answerInTencentEnvelope = (now: () => number): WebhookMiddleware =>
         errorCode: rejection.errorCode,
         detail: failed ? (describeCause(rejection) ?? rejection.message) : rejection.message,
         durationMs: elapsedMs(request.internal, now),
-        ...(replayable ? { replay: replayRecordOf(request.event.queryStringParameters, bodyText, receivedAt) } : {}),
+        ...(replayable
+          ? {
+              replay: replayRecordOf(request.event.queryStringParameters, bodyText, receivedAt, {
+                sealKey,
+                unverified,
+              }),
+            }
+          : {}),
       },
       logContextOf(request),
     );

@@ -25,7 +25,7 @@ describe('replayRecordsInLog', () => {
       JSON.stringify({ timestamp: 1, message: `2026-11-22T04:00:00.000Z\t5b7e-11\tERROR\t${line}` }),
     ],
   ])('finds the record in %s', (_, text) => {
-    expect(replayRecordsInLog([text])).toEqual({ records: [record], incomplete: [], strayChunks: [] });
+    expect(replayRecordsInLog([text])).toEqual({ records: [record], conflicting: [], incomplete: [], strayChunks: [] });
   });
 
   it.each([
@@ -59,7 +59,12 @@ describe('a replay record too large for one log line', () => {
 
   it('is put back together whole, whatever order its lines come in', () => {
     const lines = asLines();
-    expect(replayRecordsInLog([...lines].reverse())).toEqual({ records: [large], incomplete: [], strayChunks: [] });
+    expect(replayRecordsInLog([...lines].reverse())).toEqual({
+      records: [large],
+      conflicting: [],
+      incomplete: [],
+      strayChunks: [],
+    });
   });
 
   it('is reported incomplete when a chunk line is missing', () => {
@@ -68,6 +73,28 @@ describe('a replay record too large for one log line', () => {
     expect(found.records).toEqual([]);
     expect(found.incomplete).toHaveLength(1);
     expect(found.strayChunks).toHaveLength(rest.length);
+  });
+
+  it('is refused when a chunk index comes twice with different content, whichever comes first', () => {
+    const [head, first, ...rest] = asLines() as [string, string, ...string[]];
+    const entry = JSON.parse(first) as { replayChunk: { bodyBase64: string } };
+    const edited = JSON.stringify({
+      ...entry,
+      replayChunk: { ...entry.replayChunk, bodyBase64: Buffer.from('{"GroupId":"forged"').toString('base64') },
+    });
+    for (const lines of [
+      [head, first, ...rest, edited],
+      [head, edited, first, ...rest],
+    ]) {
+      const found = replayRecordsInLog(lines);
+      expect(found.records).toEqual([]);
+      expect(found.conflicting).toHaveLength(1);
+    }
+  });
+
+  it('is put together once when the same chunk line comes twice', () => {
+    const lines = asLines();
+    expect(replayRecordsInLog([...lines, ...lines]).records).toEqual([large, large]);
   });
 
   it('stays whole in its line up to the inline limit', () => {
