@@ -15,7 +15,7 @@ export const MAX_CLOCK_SKEW_SECONDS_LIMIT = 3_600;
  * - `stream` (default, AWS): the `groupState` function consumes the table's DynamoDB stream; the webhook
  *   keeps doing exactly one write per event, well inside Tencent's 2-second window.
  * - `inline` (the `local` stage and the local scripts: dynalite has no streams): the webhook applies the
- *   same merge right after it recorded an event (never for a duplicate).
+ *   same merge right after it recorded an event, and after a duplicate too (an earlier write may have landed unseen).
  */
 export const GroupStateUpdates = { Stream: 'stream', Inline: 'inline' } as const;
 export type GroupStateUpdatesName = (typeof GroupStateUpdates)[keyof typeof GroupStateUpdates];
