@@ -23,7 +23,7 @@ import {
   serverlessCli,
 } from './localSettings.js';
 import { busyPortMessage, exitIfAnyPortBusy, isAddressInUse, portIsFree } from './process/busyPort.js';
-import { waitUntilListening } from './process/waitUntilListening.js';
+import { waitForOutput } from './process/localServerProcess.js';
 import {
   alreadyRunningMessage,
   forgetRunningStack,
@@ -69,7 +69,8 @@ rmSync(join(repositoryRoot, esbuildWorkFolder()), { recursive: true, force: true
 
 const offline = spawn(process.execPath, [serverlessCli, 'offline', 'start', '--stage', 'local'], {
   cwd: repositoryRoot,
-  stdio: 'inherit',
+  // Read, and passed on: its own "Server ready" is what says it listens (below).
+  stdio: ['inherit', 'pipe', 'pipe'],
   env: {
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -82,10 +83,15 @@ const offline = spawn(process.execPath, [serverlessCli, 'offline', 'start', '--s
     ...(dynamo.streams ? { GROUP_STATE_UPDATES: 'stream' } : {}),
   },
 });
+offline.stdout?.pipe(process.stdout);
+offline.stderr?.pipe(process.stderr);
 const stateFollower = startGroupStateFollower(dynamo);
 
 /** serverless-offline's own shutdown has been seen to hang after a burst; it gets this long before SIGKILL. */
 const OFFLINE_STOP_GRACE_MS = 5_000;
+/** What serverless-offline prints once its HTTP server listens, and how long its build and start may take. */
+const OFFLINE_READY = `Server ready: http://localhost:${httpPort}`;
+const OFFLINE_START_TIMEOUT_MS = 180_000;
 
 const offlineExited = new Promise<void>((resolve) => offline.once('exit', () => resolve()));
 
@@ -114,9 +120,14 @@ offline.on('exit', (code) => void stop(code ?? 0));
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-// Written once serverless-offline accepts requests (and not when a stop began meanwhile): a tool that finds the
-// file finds a stack that answers.
-if ((await waitUntilListening(httpPort, { giveUp: () => stopping })) && !stopping) {
+// Written once serverless-offline says it listens (and not when a stop began meanwhile): a tool that finds the file
+// finds a stack that answers. Its own line, not a connection to the port: a port taken by another process after the
+// check above would accept one while serverless-offline fails to bind it.
+const offlineListens = await waitForOutput(offline, OFFLINE_READY, OFFLINE_START_TIMEOUT_MS).then(
+  () => true,
+  () => false,
+);
+if (offlineListens && !stopping) {
   recordRunningStack({
     pid: process.pid,
     webhookUrl: `http://localhost:${httpPort}/webhook`,

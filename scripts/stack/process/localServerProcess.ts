@@ -10,17 +10,23 @@ import { freePort } from './freePort.js';
 export const waitForOutput = (child: ChildProcess, text: string, timeoutMs: number): Promise<void> =>
   new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`no "${text}" in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const settle = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => settle(new Error(`no "${text}" in ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
+      if (output.includes(text)) settle();
     };
+    const onExit = (code: number | null) => settle(new Error(`exited with ${code}:\n${output}`));
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+    child.once('exit', onExit);
   });
 
 export interface LocalServer {
