@@ -500,7 +500,7 @@ describe('the packaged template (stage prod)', () => {
     expect(grants(roleOf('GroupsLambdaFunction'), 'ssm:')).toEqual([]);
     expect(grants(roleOf('RedriveLambdaFunction'), 'ssm:')).toEqual([]);
     expect(grants(roleOf('GroupStateLambdaFunction'), 'dynamodb:')).toEqual([
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resource: table },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resource: table },
       {
         actions: [
           'dynamodb:DescribeStream',
