@@ -42,7 +42,7 @@ const fitted = (item: Item): Item => {
   return item;
 };
 
-const partsOf = (compressed: Buffer, eventItem: Item, digest: string): Item[] => {
+const partsOf = (compressed: Buffer, eventItem: Item, digest: string, expiresAt: number | undefined): Item[] => {
   const count = Math.ceil(compressed.byteLength / BODY_PART_BYTES);
   const deliveryId = eventItem.deliveryId?.S ?? '';
   return Array.from({ length: count }, (_, index) => ({
@@ -51,7 +51,7 @@ const partsOf = (compressed: Buffer, eventItem: Item, digest: string): Item[] =>
     deliveryId: { S: deliveryId },
     partIndex: { N: String(index) },
     chunk: { B: compressed.subarray(index * BODY_PART_BYTES, (index + 1) * BODY_PART_BYTES) },
-    ...(eventItem.expiresAt === undefined ? {} : { expiresAt: eventItem.expiresAt }),
+    ...(expiresAt === undefined ? {} : { expiresAt: { N: String(expiresAt) } }),
   }));
 };
 
@@ -61,9 +61,16 @@ const partsOf = (compressed: Buffer, eventItem: Item, digest: string): Item[] =>
  * compressed body is split over part items (`bodyParts` of them, `bodyPartsDigest` names them) that are written
  * before the event item, whose conditional put stays the one commit point. Bulky typed fields are dropped only
  * when the item would not fit with them. A body whose bytes are not UTF-8 (`receivedBytes`) is always stored
- * compressed, as those bytes: as text it would be their decoding, up to three times their size.
+ * compressed, as those bytes: as text it would be their decoding, up to three times their size. Parts carry
+ * `partsExpiresAt` (lib/eventStore/bodyPartExpiry.ts) as their `expiresAt`, none when it is undefined.
  */
-export const layOutEventItem = (textItem: Item, receivedBytes?: Uint8Array): EventItemLayout => {
+export const layOutEventItem = (
+  textItem: Item,
+  {
+    receivedBytes,
+    partsExpiresAt,
+  }: { receivedBytes?: Uint8Array | undefined; partsExpiresAt?: number | undefined } = {},
+): EventItemLayout => {
   if (receivedBytes === undefined && fits(textItem)) return { item: textItem, parts: [] };
   const body = receivedBytes ?? textItem.body?.S ?? '';
   const compressed = gzip(body);
@@ -79,5 +86,5 @@ export const layOutEventItem = (textItem: Item, receivedBytes?: Uint8Array): Eve
     bodyParts: { N: String(Math.ceil(compressed.byteLength / BODY_PART_BYTES)) },
     bodyPartsDigest: { S: digest },
   });
-  return { item, parts: partsOf(compressed, item, digest) };
+  return { item, parts: partsOf(compressed, item, digest, partsExpiresAt) };
 };

@@ -5,6 +5,7 @@ import { isConditionFailure, StoreError } from '../dynamo/errors.js';
 import { groupPartitionKey, untimedDeliverySortKey } from '../dynamo/tableKeys.js';
 import type { ValidatedGroupEvent } from '../tencent/delivery.js';
 import { layOutEventItem } from './bodyLayout.js';
+import { uncommittedBodyPartExpiresAt } from './bodyPartExpiry.js';
 import { EventTimeSource, eventItem } from './eventItem.js';
 import { type EventStore, RecordResult, type RecordResultName } from './types.js';
 
@@ -26,6 +27,8 @@ export interface DynamoEventStoreOptions {
    * landed unseen, timed out, its state never updated): GROUP_STATE_UPDATES=inline. Default: none.
    */
   onRecorded?: ((item: Record<string, AttributeValue>) => Promise<void>) | undefined;
+  /** Clock for the `expiresAt` of body parts (uncommittedBodyPartExpiresAt), in ms. Default: Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -40,6 +43,7 @@ export const dynamoEventStore = ({
   retentionDays,
   deadlineMs = DYNAMO_DEADLINE_MS,
   onRecorded,
+  now = Date.now,
 }: DynamoEventStoreOptions): EventStore => {
   const expiresAt = (receivedAt: number): number | undefined =>
     retentionDays === undefined ? undefined : Math.floor(receivedAt / 1000) + Math.round(retentionDays * 86_400);
@@ -65,10 +69,23 @@ export const dynamoEventStore = ({
     }
   };
 
+  /**
+   * Writes a part unless the same part is there with a later expiry or none: a committed part (its event's expiry, or
+   * none) is never given back the shorter life of an uncommitted one by an attempt that lost the race to commit; an
+   * uncommitted one left by a crash is written again with a new lifetime, so the retry that commits it has the week.
+   */
   const putPart = async (part: Record<string, AttributeValue>): Promise<void> => {
     try {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: part }));
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: part,
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :expiresAt',
+          ExpressionAttributeValues: { ':expiresAt': part.expiresAt as AttributeValue },
+        }),
+      );
     } catch (error) {
+      if (isConditionFailure(error)) return;
       throw new StoreError('DynamoDB PutItem of a body part failed', { cause: error });
     }
   };
@@ -113,15 +130,17 @@ export const dynamoEventStore = ({
       event.eventTime === undefined
         ? [await claimedReceiveTime(event), EventTimeSource.Received]
         : [event.eventTime, EventTimeSource.Tencent];
-    const { item, parts } = layOutEventItem(
-      eventItem(event, eventTime, source, expiresAt(event.receivedAt)),
-      event.rawBodyBytes,
-    );
+    const eventExpiresAt = expiresAt(event.receivedAt);
+    const { item, parts } = layOutEventItem(eventItem(event, eventTime, source, eventExpiresAt), {
+      receivedBytes: event.rawBodyBytes,
+      partsExpiresAt: uncommittedBodyPartExpiresAt(now(), eventExpiresAt),
+    });
     // A retry of a large body (Tencent's, the redrive's, a replay's) finds its event stored and writes nothing:
     // one read instead of up to 13 part writes of 350 KB.
     if (parts.length > 0 && (await isStored(item))) return { item, stored: false };
     // Parts first, the event item last: until its conditional put succeeds nothing reads the parts, and a retry
-    // writes the same parts again (same keys, same bytes), so a crash in between is completed by the retry.
+    // writes the same parts again (same keys, same bytes), so a crash in between is completed by the retry. Without
+    // a retry they expire (lib/eventStore/bodyPartExpiry.ts); the stream's consumer commits those of a stored event.
     await Promise.all(parts.map(putPart));
     return { item, stored: await putIfAbsent(item) };
   };

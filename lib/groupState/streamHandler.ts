@@ -1,9 +1,11 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ItemImage } from '../dynamo/attributeValue.js';
 import { StoreError } from '../dynamo/errors.js';
+import type { BodyPartsCommitter } from '../eventStore/bodyPartsCommit.js';
 import { describeError, writeLog } from '../log.js';
 import { type StateMergeInput, stateMergeInputFromItem } from './fold.js';
 import { GroupStateConflictError, type GroupStateStore } from './store.js';
+import { commitInsertedBodyParts, type RetryFrom } from './streamBodyParts.js';
 
 /** One group's events of a stream batch, in stream order, and where its first record sits in the batch. */
 export interface GroupRecords {
@@ -126,31 +128,43 @@ const eachAtMost = async <T>(items: readonly T[], limit: number, work: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
 
+const earlier = (first: RetryFrom | undefined, second: RetryFrom | undefined): RetryFrom | undefined =>
+  first === undefined || (second !== undefined && second.position < first.position) ? second : first;
+
 /**
- * The table's stream → group state items. The batch's records are gathered per group and each group's are
- * folded at once (oldest first, mergeGroupEvents), up to GROUPS_IN_PARALLEL groups at a time. A group
- * that must be retried is reported by its first record of the batch, the earliest of them when several
- * failed (ReportBatchItemFailures), so Lambda retries from there. Applying is idempotent, so the records
- * after it that Lambda sends again, other groups' included, are harmless duplicates.
+ * The table's stream → group state items, and the commit of each new event's body parts. The batch's records are
+ * gathered per group and each group's are folded at once (oldest first, mergeGroupEvents), up to
+ * GROUPS_IN_PARALLEL groups at a time; meanwhile the parts of the new events stored in parts are committed
+ * (commitInsertedBodyParts). A group or a commit that must be retried is reported by its first record of the batch,
+ * the earliest of them when several failed (ReportBatchItemFailures), so Lambda retries from there. Applying and
+ * committing are idempotent, so the records after it that Lambda sends again, other groups' included, are harmless
+ * duplicates.
  */
 export const createGroupStateStreamHandler = ({
   store,
+  commitBodyParts,
   groupsInParallel = GROUPS_IN_PARALLEL,
 }: {
   store: GroupStateStore;
+  /** Default: none, and the parts keep their expiry (functions/groupState.ts always gives one). */
+  commitBodyParts?: BodyPartsCommitter | undefined;
   groupsInParallel?: number;
 }): GroupStateStreamHandler =>
   async function handleGroupStateStream(event) {
     const groups = recordsByGroup(event.Records, insertedEvent);
     const tally = new Map<GroupOutcomeName, number>();
-    let earliestRetry: { position: number; itemIdentifier: string } | undefined;
-    await eachAtMost(groups, groupsInParallel, async ({ groupId, events, firstPosition, firstSequenceNumber }) => {
-      const outcome = await applyGroup(store, groupId, events, firstSequenceNumber);
-      tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
-      if (outcome === GroupOutcome.Retry && (earliestRetry === undefined || firstPosition < earliestRetry.position)) {
-        earliestRetry = { position: firstPosition, itemIdentifier: firstSequenceNumber };
-      }
-    });
+    let earliestRetry: RetryFrom | undefined;
+    const [, partsRetry] = await Promise.all([
+      eachAtMost(groups, groupsInParallel, async ({ groupId, events, firstPosition, firstSequenceNumber }) => {
+        const outcome = await applyGroup(store, groupId, events, firstSequenceNumber);
+        tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+        if (outcome === GroupOutcome.Retry) {
+          earliestRetry = earlier(earliestRetry, { position: firstPosition, itemIdentifier: firstSequenceNumber });
+        }
+      }),
+      commitBodyParts && commitInsertedBodyParts(event.Records, commitBodyParts, isPermanentFailure),
+    ]);
+    earliestRetry = earlier(earliestRetry, partsRetry);
     writeLog('INFO', 'groupState', {
       outcome: 'batch',
       records: event.Records.length,

@@ -10,11 +10,13 @@ import './quietNodeVersionWarning.js';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTableName } from '../../lib/config.js';
 import { describeError } from '../../lib/log.js';
 import { esbuildWorkFolder } from '../deploy/esbuildWorkFolder.js';
-import { startStackDynamo } from './dynamo/localDynamo.js';
+import { LocalDynamodbEngine, startStackDynamo } from './dynamo/localDynamo.js';
 import { LOCAL_CREDENTIALS } from './dynamo/localDynamoClient.js';
 import { exitIfDynamoUnavailable } from './dynamo/localDynamoUnavailableError.js';
+import { startTimeToLiveSweeper } from './dynamo/timeToLiveSweeper.js';
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_LOCAL_DYNAMODB_PORT,
@@ -32,6 +34,7 @@ import {
   recordRunningStack,
 } from './runningStack.js';
 import { startGroupStateFollower } from './stream/groupStateFollower.js';
+import { commitUncommittedBodyParts } from './stream/uncommittedBodyParts.js';
 
 /**
  * How long the webhook's writes, and each attempt, may take under `npm start` (LOCAL_STORE_DEADLINE_MS; AWS: 1 s,
@@ -86,6 +89,20 @@ const offline = spawn(process.execPath, [serverlessCli, 'offline', 'start', '--s
 offline.stdout?.pipe(process.stdout);
 offline.stderr?.pipe(process.stderr);
 const stateFollower = startGroupStateFollower(dynamo);
+// The table's TTL on the engines started here (never on a DynamoDB that AWS_ENDPOINT_URL_DYNAMODB names). Without a
+// stream, the sweeper first commits the body parts of recorded events, as the stream's consumer does in AWS.
+const tableName = readTableName();
+const startedHere: readonly string[] = Object.values(LocalDynamodbEngine);
+const timeToLive = startedHere.includes(dynamo.engine)
+  ? startTimeToLiveSweeper(dynamo.endpoint, tableName, {
+      beforeEachSweep: dynamo.streams
+        ? undefined
+        : async (client) => {
+            const committed = await commitUncommittedBodyParts(client, tableName);
+            if (committed > 0) console.log(`body parts: committed those of ${committed} recorded events`);
+          },
+    })
+  : undefined;
 
 /** serverless-offline's own shutdown has been seen to hang after a burst; it gets this long before SIGKILL. */
 const OFFLINE_STOP_GRACE_MS = 5_000;
@@ -109,7 +126,7 @@ const stop = async (exitCode: number): Promise<void> => {
   if (stopping) return;
   stopping = true;
   forgetRunningStack();
-  const results = await Promise.allSettled([stopOffline(), stateFollower?.stop()]);
+  const results = await Promise.allSettled([stopOffline(), stateFollower?.stop(), timeToLive?.stop()]);
   results.push(...(await Promise.allSettled([dynamo.close()])));
   for (const result of results)
     if (result.status === 'rejected') console.error(`stopping: ${describeError(result.reason)}`);

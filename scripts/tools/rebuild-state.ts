@@ -2,13 +2,16 @@
  * `npm run rebuild-state -- <groupId>... | --all [--stage <name>]`: recomputes each group's state item from
  * its recorded events with the same merge (lib/groupState/rebuildGroupState.ts), prints what changed, and
  * leaves an equal state untouched; safe while the receiver runs (every write is conditional on the version
- * it read). Use it after a failure, to repair a state, or after MERGE_VERSION changed.
+ * it read). It also commits the body parts of the group's events, as the stream's consumer does for each new one
+ * (lib/eventStore/bodyPartExpiry.ts). Use it after a failure, to repair a state, or after MERGE_VERSION changed.
  *
  * Local store by default (found as `npm run invoke` finds it). `--stage <name>` or TABLE_NAME: that deployed
- * table, with the AWS SDK's usual region and credentials (dynamodb:GetItem, Query, PutItem; Scan for --all).
+ * table, with the AWS SDK's usual region and credentials (dynamodb:GetItem, Query, PutItem, UpdateItem; Scan for
+ * --all).
  */
 import '../stack/quietNodeVersionWarning.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { commitGroupBodyParts } from '../../lib/eventStore/bodyPartsCommit.js';
 import { RebuildOutcome, rebuildGroupState } from '../../lib/groupState/store.js';
 import { describeError } from '../../lib/log.js';
 import { openToolDynamo } from '../stack/dynamo/localDynamo.js';
@@ -44,6 +47,7 @@ const client = local ? localDynamoClient(local.endpoint) : new DynamoDBClient({}
 const tableName = deployedTable || LOCAL_TABLE_NAME;
 
 let failed = 0;
+let groupsMissingParts = 0;
 try {
   console.log(`Table ${tableName} (${local ? `local DynamoDB at ${local.endpoint}, ${local.origin}` : 'AWS'})`);
   const groupIds = all
@@ -57,6 +61,12 @@ try {
     try {
       const result = await rebuildGroupState({ client, tableName }, groupId);
       console.log(describeRebuild(result));
+      const parts = await commitGroupBodyParts(client, tableName, groupId);
+      if (parts.committed > 0) console.log(`  body parts committed: ${parts.committed}`);
+      if (parts.missing.length > 0) {
+        groupsMissingParts += 1;
+        console.error(`${groupId}: body parts missing (those events cannot be read): ${parts.missing.join(', ')}`);
+      }
       tally.set(result.outcome, (tally.get(result.outcome) ?? 0) + 1);
     } catch (error) {
       failed += 1;
@@ -73,4 +83,4 @@ try {
   client.destroy();
   await local?.close();
 }
-process.exit(failed > 0 ? 1 : 0);
+process.exit(failed + groupsMissingParts > 0 ? 1 : 0);

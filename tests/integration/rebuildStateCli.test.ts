@@ -2,13 +2,17 @@ import { execFile } from 'node:child_process';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupStateKey } from '../../lib/groupState/stateItem.js';
+import { createWebhookHandler } from '../../lib/webhook/handler.js';
 import { ensureEventsTable } from '../../scripts/stack/dynamo/eventsTable.js';
 import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
+import { largeDisbandBody, largeDisbandEvent, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
+import { testConfig } from '../support/testConfig.js';
+import { testEventStore } from '../support/testEventStore.js';
 
 let table: TestTable;
 
@@ -59,6 +63,28 @@ describe('npm run rebuild-state', () => {
     expect(first.stdout).toContain('@TGS#two: unchanged (1 event)');
     expect(first.stdout).toContain('2 groups: 1 created, 1 unchanged, 0 failed');
     expect(second.stdout).toContain('2 groups: 2 unchanged, 0 failed');
+  }, 60_000);
+
+  it('commits the body parts of the groups it rebuilds: they no longer expire', async () => {
+    // Prepare: a large event recorded as in AWS, its parts not yet committed by the stream's consumer
+    const body = largeDisbandBody({ members: membersForBytes(4 * 1024 * 1024), groupId: '@TGS#large' });
+    const webhook = createWebhookHandler({
+      config: testConfig({ tableName: LOCAL_TABLE_NAME }),
+      store: testEventStore({ client: table.client, tableName: LOCAL_TABLE_NAME }),
+    });
+    await invokeHandler(webhook, largeDisbandEvent(body));
+    const partsOf = async () =>
+      (await table.scan(LOCAL_TABLE_NAME)).filter((item) => item.sk?.S?.startsWith('BODYPART#'));
+    const written = await partsOf();
+
+    // Act
+    const result = await run(['@TGS#large']);
+
+    // Assess
+    expect(result.status, result.stderr).toBe(0);
+    expect(written.every((part) => part.expiresAt !== undefined)).toBe(true);
+    expect(result.stdout).toContain(`  body parts committed: ${written.length}\n`);
+    expect((await partsOf()).map((part) => part.expiresAt)).toEqual(written.map(() => undefined));
   }, 60_000);
 
   it('exits 2 without a group ID or with both IDs and --all', async () => {

@@ -538,7 +538,7 @@ describe('the packaged template (stage prod)', () => {
     // The redrive checks the Sign of a delivery logged while the webhook could not read the token.
     expect(grants(roleOf('RedriveLambdaFunction'), 'ssm:')).toEqual(grants(roleOf('WebhookLambdaFunction'), 'ssm:'));
     expect(grants(roleOf('GroupStateLambdaFunction'), 'dynamodb:')).toEqual([
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resource: table },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resource: table },
       {
         actions: [
           'dynamodb:DescribeStream',

@@ -1,6 +1,7 @@
 import { rebuildGroupState } from '../../../lib/groupState/store.js';
 import { describeError } from '../../../lib/log.js';
 import { localDynamoClient } from '../dynamo/localDynamoClient.js';
+import { repeatUntilStopped } from '../process/repeatUntilStopped.js';
 import { staleGroupIds } from './staleGroups.js';
 
 /** The shortest pause between two sweeps; longer when a sweep takes long (a big local table). */
@@ -14,33 +15,20 @@ const SWEEP_INTERVAL_MS = 5_000;
  */
 export const startStateSweeper = (endpoint: string, tableName: string): { stop(): Promise<void> } => {
   const client = localDynamoClient(endpoint);
-  let running = true;
-  let wake: () => void = () => {};
-  const loop = (async () => {
-    while (running) {
-      const started = Date.now();
-      try {
-        for (const groupId of await staleGroupIds(client, tableName)) {
-          if (!running) break;
-          const result = await rebuildGroupState({ client, tableName }, groupId);
-          if (result.outcome !== 'unchanged')
-            console.log(`group state of ${groupId}: ${result.outcome} from ${result.events} events`);
-        }
-      } catch (error) {
-        console.error(`group state sweep: ${describeError(error)}`);
+  const sweeps = repeatUntilStopped(
+    async (isRunning) => {
+      for (const groupId of await staleGroupIds(client, tableName)) {
+        if (!isRunning()) break;
+        const result = await rebuildGroupState({ client, tableName }, groupId);
+        if (result.outcome !== 'unchanged')
+          console.log(`group state of ${groupId}: ${result.outcome} from ${result.events} events`);
       }
-      const pause = Math.max(SWEEP_INTERVAL_MS, 20 * (Date.now() - started));
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, pause).unref();
-      });
-    }
-  })();
+    },
+    { minPauseMs: SWEEP_INTERVAL_MS, onError: (error) => console.error(`group state sweep: ${describeError(error)}`) },
+  );
   return {
     async stop() {
-      running = false;
-      wake();
-      await loop;
+      await sweeps.stop();
       client.destroy();
     },
   };

@@ -50,7 +50,7 @@ describe('layOutEventItem', () => {
 
   it('splits a body that does not fit even compressed over parts named by delivery and digest, in order', () => {
     const body = incompressible(2_000_000);
-    const { item, parts } = layOutEventItem(textItem(body));
+    const { item, parts } = layOutEventItem(textItem(body), { partsExpiresAt: 1_700_000_000 });
     const compressed = Buffer.concat(parts.map((part) => part.chunk?.B ?? new Uint8Array()));
     const digest = createHash('sha256').update(compressed).digest('hex').slice(0, 32);
     expect(item).toMatchObject({ bodyParts: { N: String(parts.length) }, bodyPartsDigest: { S: digest } });
@@ -58,7 +58,8 @@ describe('layOutEventItem', () => {
     expect(parts.map((part) => part.sk?.S)).toEqual(
       parts.map((_, index) => `BODYPART#${DELIVERY_ID}#${digest}#${String(index).padStart(4, '0')}`),
     );
-    expect(parts.every((part) => part.pk?.S === 'GROUP#g' && part.expiresAt?.N === '1800000000')).toBe(true);
+    expect(parts.every((part) => part.pk?.S === 'GROUP#g' && part.expiresAt?.N === '1700000000')).toBe(true);
+    expect(item.expiresAt).toEqual({ N: '1800000000' });
     expect(gunzipSync(compressed).toString('utf8')).toBe(body);
     for (const written of [item, ...parts]) expect(itemSizeBytes(written)).toBeLessThanOrEqual(EVENT_ITEM_BUDGET_BYTES);
   });

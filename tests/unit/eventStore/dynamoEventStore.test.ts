@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
+  type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -70,16 +71,17 @@ describe('dynamoEventStore', () => {
   });
 
   it(
-    'reads whether a large event is stored, then writes its part items unconditionally, and the event item ' +
-      'last, conditionally',
+    'reads whether a large event is stored, then writes its part items with a week to live unless a part with a ' +
+      'later expiry or none is there, and the event item last, conditionally',
     async () => {
       // Prepare
       dynamo.on(GetItemCommand).resolves({});
       dynamo.on(PutItemCommand).resolves({});
       const rawBody = randomBytes(600_000).toString('hex');
+      const writtenAt = 1_763_900_000_000;
 
       // Act
-      await store.recordEvent(event({ rawBody }));
+      await dynamoEventStore({ client, tableName: 'events', now: () => writtenAt }).recordEvent(event({ rawBody }));
 
       // Assess
       const puts = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
@@ -92,15 +94,19 @@ describe('dynamoEventStore', () => {
         },
       ]);
       expect(puts.length).toBeGreaterThan(2);
-      expect(
-        puts
-          .slice(0, -1)
-          .every((put) => put.Item?.sk?.S?.startsWith('BODYPART#') && put.ConditionExpression === undefined),
-      ).toBe(true);
+      const weekLater = { N: String(1_763_900_000 + 7 * 86_400) };
+      for (const put of puts.slice(0, -1)) {
+        expect(put).toMatchObject({
+          Item: { sk: { S: expect.stringMatching(/^BODYPART#/) }, expiresAt: weekLater },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :expiresAt',
+          ExpressionAttributeValues: { ':expiresAt': weekLater },
+        });
+      }
       expect(puts.at(-1)).toMatchObject({
         ConditionExpression: 'attribute_not_exists(pk)',
         Item: { bodyParts: { N: String(puts.length - 1) } },
       });
+      expect(puts.at(-1)?.Item).not.toHaveProperty('expiresAt');
     },
   );
 
@@ -114,6 +120,36 @@ describe('dynamoEventStore', () => {
     // Assess
     expect(result).toBe('duplicate');
     expect(dynamo.commandCalls(PutItemCommand)).toEqual([]);
+  });
+
+  it('counts a part as written when the copy there has a later expiry or none (an earlier commit)', async () => {
+    // Prepare
+    dynamo.on(GetItemCommand).resolves({});
+    dynamo.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
+      if (input.Item?.sk?.S?.startsWith('BODYPART#')) throw conditionFailed();
+      return {};
+    });
+
+    // Act
+    const result = await store.recordEvent(event({ rawBody: randomBytes(600_000).toString('hex') }));
+
+    // Assess
+    expect(result).toBe('recorded');
+  });
+
+  it("gives the parts the event's own expiry when it comes before the week", async () => {
+    // Prepare
+    dynamo.on(GetItemCommand).resolves({});
+    dynamo.on(PutItemCommand).resolves({});
+
+    // Act
+    await dynamoEventStore({ client, tableName: 'events', retentionDays: 2, now: () => 1_763_800_000_000 }).recordEvent(
+      event({ rawBody: randomBytes(600_000).toString('hex') }),
+    );
+
+    // Assess
+    const expiries = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item?.expiresAt?.N);
+    expect(new Set(expiries)).toEqual(new Set([String(1_763_800_000 + 2 * 86_400)]));
   });
 
   it('sets expiresAt when a retention is configured', async () => {
