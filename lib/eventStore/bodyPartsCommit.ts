@@ -1,5 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ItemImage } from '../dynamo/attributeValue.js';
+import { type ItemImage, numberOf, plainValue, textOf } from '../dynamo/attributeValue.js';
 import { isConditionFailure, StoreError } from '../dynamo/errors.js';
 import { queryAllItems } from '../dynamo/queryAllItems.js';
 import { bodyPartSortKey, EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../dynamo/tableKeys.js';
@@ -13,23 +13,19 @@ export interface BodyPartsCommit {
 /** Commits the body parts of one recorded event item; a no-op for an event stored whole. */
 export type BodyPartsCommitter = (eventItem: ItemImage) => Promise<BodyPartsCommit>;
 
-const stringOf = (value: unknown): string | undefined => {
-  const text = (value as { S?: unknown } | undefined)?.S;
-  return typeof text === 'string' ? text : undefined;
-};
+const textAttribute = (value: unknown): string | undefined => textOf(plainValue(value));
 
-const numberOf = (value: unknown): number | undefined => {
-  const text = (value as { N?: unknown } | undefined)?.N;
-  const number = typeof text === 'string' ? Number(text) : Number.NaN;
-  return Number.isSafeInteger(number) ? number : undefined;
+const integerAttribute = (value: unknown): number | undefined => {
+  const number = numberOf(plainValue(value));
+  return number !== undefined && Number.isSafeInteger(number) ? number : undefined;
 };
 
 /** The keys of an event item's parts, from the attributes that name them; none for an event stored whole. */
 export const bodyPartKeysOf = (eventItem: ItemImage): Record<'pk' | 'sk', AttributeValue>[] => {
-  const pk = stringOf(eventItem.pk);
-  const count = numberOf(eventItem.bodyParts) ?? 0;
-  const digest = stringOf(eventItem.bodyPartsDigest) ?? '';
-  const deliveryId = stringOf(eventItem.deliveryId) ?? '';
+  const pk = textAttribute(eventItem.pk);
+  const count = integerAttribute(eventItem.bodyParts) ?? 0;
+  const digest = textAttribute(eventItem.bodyPartsDigest) ?? '';
+  const deliveryId = textAttribute(eventItem.deliveryId) ?? '';
   if (pk === undefined) return [];
   return Array.from({ length: count }, (_, index) => ({
     pk: { S: pk },
@@ -46,7 +42,7 @@ export const bodyPartKeysOf = (eventItem: ItemImage): Record<'pk' | 'sk', Attrib
 export const dynamoBodyPartsCommitter =
   (client: DynamoDBClient, tableName: string): BodyPartsCommitter =>
   async (eventItem) => {
-    const expiresAt = numberOf(eventItem.expiresAt);
+    const expiresAt = integerAttribute(eventItem.expiresAt);
     const update =
       expiresAt === undefined
         ? { UpdateExpression: 'REMOVE #expiresAt' }

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { ItemImage } from '../dynamo/attributeValue.js';
+import { type ItemImage, plainValue, textOf } from '../dynamo/attributeValue.js';
 import { EVENT_SORT_KEY_PREFIX } from '../dynamo/tableKeys.js';
 import type { BodyPartsCommitter } from '../eventStore/bodyPartsCommit.js';
 import { describeError, writeLog } from '../log.js';
@@ -14,8 +14,7 @@ interface InsertedEventWithParts {
 const insertedEventsWithParts = (records: readonly DynamoDBRecord[]): InsertedEventWithParts[] =>
   records.flatMap((record, position) => {
     const image = record.dynamodb?.NewImage as ItemImage | undefined;
-    const sortKey = (image?.sk as { S?: unknown } | undefined)?.S;
-    const isEvent = typeof sortKey === 'string' && sortKey.startsWith(EVENT_SORT_KEY_PREFIX);
+    const isEvent = textOf(plainValue(image?.sk))?.startsWith(EVENT_SORT_KEY_PREFIX) === true;
     return record.eventName === 'INSERT' && isEvent && image?.bodyParts !== undefined
       ? [{ image, position, sequenceNumber: record.dynamodb?.SequenceNumber ?? '' }]
       : [];
@@ -39,8 +38,8 @@ export const commitInsertedBodyParts = async (
   isPermanentFailure: (error: unknown) => boolean,
 ): Promise<RetryFrom | undefined> => {
   for (const { image, position, sequenceNumber } of insertedEventsWithParts(records)) {
-    const groupId = (image.groupId as { S?: string } | undefined)?.S ?? '';
-    const where = { groupId, sortKey: (image.sk as { S?: string }).S };
+    const groupId = textOf(plainValue(image.groupId)) ?? '';
+    const where = { groupId, sortKey: textOf(plainValue(image.sk)) };
     try {
       const { missing } = await commit(image);
       if (missing.length > 0) writeLog('ERROR', 'bodyParts', { outcome: 'missing', ...where, missing });

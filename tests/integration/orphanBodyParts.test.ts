@@ -95,6 +95,15 @@ describe.each(testEngines)('orphan body parts on %s', (engine) => {
   const storedBody = async (event: Item | undefined) =>
     bodyTextOf(event ?? {}, dynamoBodyPartsReader(table.client, table.tableName));
   const crashBeforeTheEventItem = () => failFirstPutWhere(table.client, (input) => input.Item?.bodyParts !== undefined);
+  /** One delivery of `rawBody` whose parts are written and whose event item is not. */
+  const crashedAttempt = async (rawBody: string) => {
+    const restore = crashBeforeTheEventItem();
+    try {
+      await invokeHandler(webhook(), largeDisbandEvent(rawBody));
+    } finally {
+      restore();
+    }
+  };
 
   /** The stream's consumer as the groupState function runs it, handed the event item's INSERT record. */
   const consumeInsertOf = async (event: Item | undefined) => {
@@ -174,12 +183,7 @@ describe.each(testEngines)('orphan body parts on %s', (engine) => {
 
   it('stores a whole body for a retry after the crashed attempt’s parts expired, before the TTL ran', async () => {
     // Prepare
-    const restore = crashBeforeTheEventItem();
-    try {
-      await invokeHandler(webhook(), largeDisbandEvent(body));
-    } finally {
-      restore();
-    }
+    await crashedAttempt(body);
     const expiredAt = Number(expiriesOf((await itemsOfKind()).parts)[0]);
     const later = (expiredAt + DAY_SECONDS) * 1000;
 
@@ -197,12 +201,7 @@ describe.each(testEngines)('orphan body parts on %s', (engine) => {
 
   it('recreates the parts for a retry after the sweep deleted the crashed attempt’s', async () => {
     // Prepare
-    const restore = crashBeforeTheEventItem();
-    try {
-      await invokeHandler(webhook(), largeDisbandEvent(body));
-    } finally {
-      restore();
-    }
+    await crashedAttempt(body);
     const expiredAt = Number(expiriesOf((await itemsOfKind()).parts)[0]);
     await sweepAt(expiredAt + 1);
     expect(await table.scan()).toEqual([]);
@@ -278,12 +277,7 @@ describe.each(testEngines)('orphan body parts on %s', (engine) => {
     // Prepare: one recorded event, one crash of another group's event
     await invokeHandler(webhook(), largeDisbandEvent(body));
     const other = largeDisbandBody({ members: membersForBytes(4 * 1024 * 1024), groupId: '@TGS#_other' });
-    const restore = crashBeforeTheEventItem();
-    try {
-      await invokeHandler(webhook(), largeDisbandEvent(other));
-    } finally {
-      restore();
-    }
+    await crashedAttempt(other);
 
     // Act
     const committedEvents = await commitUncommittedBodyParts(table.client, table.tableName);
