@@ -92,7 +92,8 @@ export const startTableScanFeed = ({
       const items = await newEventItems(client, tableName, handedOn);
       for (let start = 0; start < items.length && isRunning(); start += batchSize) {
         const batch = items.slice(start, start + batchSize);
-        const records = batch.map((item) => insertRecord(item, (sequenceNumber += 1)));
+        const records = batch.map((item, index) => insertRecord(item, sequenceNumber + index + 1));
+        sequenceNumber += batch.length;
         const response = await invoke({ Records: records });
         const failedAt = response?.batchItemFailures?.[0]?.itemIdentifier;
         const failedIndex =
