@@ -1,3 +1,4 @@
+import { readForwardTo } from './forwardToSetting.js';
 import { LOCAL_STAGE } from './localStageGuard.js';
 
 /**
@@ -73,6 +74,15 @@ const FORMAT_RULES: Record<string, Rule> = {
   iteratorAgeAlarmSeconds: wholeNumber(1, 86_400),
   api4xxAlarmPercent: wholeNumber(1, 100),
   tableDeletionProtection: oneOf(['true', 'false']),
+  // PutEvents refuses a source starting with "aws." (AWS's own) and one over 256 characters.
+  eventSource: (value) => {
+    if (!/^[\x21-\x7e]{1,256}$/.test(value))
+      return `must be 1 to 256 printable characters without spaces, not "${value}"`;
+    return value.toLowerCase().startsWith('aws.')
+      ? `must not start with "aws." (AWS's own sources), not "${value}"`
+      : undefined;
+  },
+  eventArchiveRetentionDays: wholeNumber(1, 36_500),
   region: optional((value) =>
     /^[a-z]{2}(-[a-z]+)+-\d$/.test(value) ? undefined : `must be an AWS region such as eu-west-1, not "${value}"`,
   ),
@@ -183,6 +193,8 @@ export const checkDeploySettings = (stage: string, settings: DeploySettings): De
   });
   const errors: string[] = malformed.map(({ error }) => error);
   errors.push(...combinationErrors(settings, new Set(malformed.map(({ name }) => name))));
+  // A list (or JSON text of one), not a plain value: read whole.
+  errors.push(...readForwardTo(settings.forwardTo).errors);
   if (stage === LOCAL_STAGE) return { errors, warnings: [] };
   errors.push(...deployedStageErrors(stage, settings));
   return { errors, warnings: deployedStageWarnings(stage, settings) };
