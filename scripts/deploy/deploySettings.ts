@@ -125,9 +125,21 @@ const combinationErrors = (settings: DeploySettings, malformed: ReadonlySet<stri
   return errors;
 };
 
+/**
+ * The longest stage name EventBridge takes in the stack's names: `tencent-chat-webhooks-<stage>` for the archive
+ * (48 characters at most), `…-<stage>-forward-<8 hex>` for a forwardTo endpoint's rule, connection and API
+ * destination (64).
+ */
+export const MAX_STAGE_NAME_LENGTH = 25;
+
 /** What a deployed stage needs beyond well-formed values. */
 const deployedStageErrors = (stage: string, settings: DeploySettings): string[] => {
   const errors: string[] = [];
+  if (stage.length > MAX_STAGE_NAME_LENGTH)
+    errors.push(
+      `stage: ${stage} is longer than ${MAX_STAGE_NAME_LENGTH} characters, which EventBridge's names of the bus's ` +
+        `archive and the forwardTo endpoints cannot hold; choose a shorter stage name`,
+    );
   if (text(settings.sdkAppId) === '')
     errors.push(`sdkAppId: required for stage ${stage}: your Chat app's SDKAppID ${paramHint('sdkAppId', stage)}`);
   if (text(settings.region) === '')

@@ -36,9 +36,14 @@ export const forwardLogicalIdPrefix = (url: string): string =>
 const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
 const ref = (logicalId: string) => ({ Ref: logicalId });
 
-const connection = (target: ForwardTarget, stage: string): TemplateResource => ({
+/** `tencent-chat-webhooks-<stage>-forward-<8 hex>`: the deployer's policy names them by that prefix. */
+const eventBridgeName = (prefix: string, options: ForwardToOptions): string =>
+  `${options.service}-${options.stage}-forward-${prefix.slice(-8)}`;
+
+const connection = (target: ForwardTarget, name: string, stage: string): TemplateResource => ({
   Type: 'AWS::Events::Connection',
   Properties: {
+    Name: name,
     Description: `Calls ${new URL(target.url).host} for stage ${stage}`,
     AuthorizationType: 'API_KEY',
     AuthParameters: {
@@ -85,6 +90,7 @@ export const forwardTargetResources = (
   options: ForwardToOptions,
 ): Record<string, TemplateResource> => {
   const prefix = forwardLogicalIdPrefix(target.url);
+  const name = eventBridgeName(prefix, options);
   const ids = {
     connection: `${prefix}Connection`,
     destination: `${prefix}ApiDestination`,
@@ -95,10 +101,11 @@ export const forwardTargetResources = (
     alarm: `${prefix}DeadLetterAlarm`,
   };
   return {
-    [ids.connection]: connection(target, options.stage),
+    [ids.connection]: connection(target, name, options.stage),
     [ids.destination]: {
       Type: 'AWS::Events::ApiDestination',
       Properties: {
+        Name: name,
         ConnectionArn: getAtt(ids.connection, 'Arn'),
         InvocationEndpoint: target.url,
         HttpMethod: 'POST',
@@ -158,6 +165,7 @@ export const forwardTargetResources = (
     [ids.rule]: {
       Type: 'AWS::Events::Rule',
       Properties: {
+        Name: name,
         Description: `Published events${target.commands.length === 0 ? '' : ' of the listed commands'} to ${new URL(target.url).host}`,
         EventBusName: ref('EventBus'),
         EventPattern: eventPattern(target, options.eventSource),

@@ -96,6 +96,13 @@ describe('checkDeploySettings: forwardTo', () => {
     expect(checkDeploySettings('prod', { ...DEFAULTS, forwardTo: JSON.stringify(forwardTo) }).errors).toEqual([]);
   });
 
+  it("refuses a stage name too long for EventBridge's names", () => {
+    expect(checkDeploySettings('x'.repeat(25), DEFAULTS).errors).toEqual([]);
+    expect(checkDeploySettings('x'.repeat(26), DEFAULTS).errors).toEqual([
+      expect.stringMatching(/^stage: x{26} is longer than 25 characters/),
+    ]);
+  });
+
   it('refuses a bad entry with one line naming the entry and the problem', () => {
     const { errors } = checkDeploySettings('prod', {
       ...DEFAULTS,
