@@ -9,6 +9,7 @@ const LIB_LAYERS = [
   'dynamo',
   'tencent',
   'eventStore',
+  'fanOut',
   'groupState',
   'webhook',
   'redrive',

@@ -1,4 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { waitUpTo } from '../backoff.js';
 import { isConditionFailure, StoreError } from '../dynamo/errors.js';
 import { queryAllItems } from '../dynamo/queryAllItems.js';
 import { EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../dynamo/tableKeys.js';
@@ -37,8 +38,7 @@ export class GroupStateConflictError extends Error {
 }
 
 /** Waits a random 0–(20 × 2^attempt) ms, at most 1.28 s, so writers contending for one group spread out. */
-const jitteredBackoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 6)));
+const jitteredBackoff = (attempt: number): Promise<void> => waitUpTo(20 * 2 ** Math.min(attempt, 6));
 
 /** The group's state item, read consistently; undefined when there is none. */
 export const readStoredState = async (

@@ -4,7 +4,9 @@ export const GroupsApiErrorCode = {
   LimitInvalid: 400,
   CursorInvalid: 400,
   CommandInvalid: 400,
+  EventIdInvalid: 400,
   GroupNotFound: 404,
+  EventNotFound: 404,
   StorageFailed: 500,
   InternalError: 500,
 } as const;

@@ -3,7 +3,7 @@ import { StoreError } from '../dynamo/errors.js';
 import { describeError, writeLog } from '../log.js';
 import { GroupsApiError } from './errors.js';
 import type { GroupReader } from './reader.js';
-import { eventsQuery, groupIdParameter } from './request.js';
+import { eventIdParameter, eventsQuery, groupIdParameter } from './request.js';
 
 export interface JsonResponse {
   statusCode: number;
@@ -13,8 +13,12 @@ export interface JsonResponse {
 
 export type GroupsApiHandler = (event: APIGatewayProxyEventV2) => Promise<JsonResponse>;
 
-/** The two read routes, as in serverless.yml. */
-export const GroupsRoute = { State: 'GET /groups/{groupId}', Events: 'GET /groups/{groupId}/events' } as const;
+/** The read routes, as in serverless.yml. */
+export const GroupsRoute = {
+  State: 'GET /groups/{groupId}',
+  Events: 'GET /groups/{groupId}/events',
+  Event: 'GET /groups/{groupId}/events/{eventId}',
+} as const;
 
 const json = (statusCode: number, body: unknown): JsonResponse => ({
   statusCode,
@@ -31,12 +35,17 @@ const toApiError = (error: unknown): GroupsApiError => {
 
 /**
  * GET /groups/{groupId} → the group's state; GET /groups/{groupId}/events → its events in EventTime order,
- * a page at a time. Every answer is JSON; an error is `{"error", "message"}` (docs/reference.md, "The read API").
+ * a page at a time; GET /groups/{groupId}/events/{eventId} → one event (a published event's `bodyPath`). Every answer is JSON; an error is `{"error", "message"}` (docs/reference.md, "The read API").
  */
 export const createGroupsApiHandler = ({ reader }: { reader: GroupReader }): GroupsApiHandler =>
   async function handleGroupsApi(event) {
     try {
       const groupId = groupIdParameter(event);
+      if (event.routeKey === GroupsRoute.Event || event.pathParameters?.eventId !== undefined) {
+        const view = await reader.readEvent(groupId, eventIdParameter(event));
+        if (view === undefined) throw new GroupsApiError('EventNotFound', `group ${groupId} has no such event`);
+        return json(200, view);
+      }
       if (event.routeKey === GroupsRoute.Events || event.routeKey?.endsWith('/events')) {
         const { limit, cursor, command } = eventsQuery(event);
         return json(200, await reader.readEvents(groupId, { limit, cursor, command }));

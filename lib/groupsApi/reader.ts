@@ -1,12 +1,13 @@
 import {
   type AttributeValue,
   type DynamoDBClient,
+  GetItemCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { type PlainValue, plainObject } from '../dynamo/attributeValue.js';
 import { StoreError } from '../dynamo/errors.js';
-import { EVENT_SORT_KEY_PREFIX, groupPartitionKey } from '../dynamo/tableKeys.js';
+import { EVENT_SORT_KEY_PREFIX, eventSortKey, groupPartitionKey } from '../dynamo/tableKeys.js';
 import {
   BODY_STORAGE_ATTRIBUTES,
   type BodyPartsReader,
@@ -42,6 +43,8 @@ export interface GroupReader {
   /** The state; `attributesTruncated: true` when its attributes did not all fit the item. */
   readState(groupId: string): Promise<(GroupStateView & { attributesTruncated?: true }) | undefined>;
   readEvents(groupId: string, request: EventsPageRequest): Promise<EventsPage>;
+  /** One event, its body whole; undefined when the group has no such event. */
+  readEvent(groupId: string, key: { eventTime: number; deliveryId: string }): Promise<EventView | undefined>;
 }
 
 /** A command filter can leave a DynamoDB page empty; this many Query calls at most fill one answer. */
@@ -101,6 +104,22 @@ export const dynamoGroupReader = ({
       const stored = await readStoredState(client, tableName, groupId);
       if (stored === undefined) return undefined;
       return { ...groupStateView(stored.state), ...(stored.attributesTruncated ? { attributesTruncated: true } : {}) };
+    },
+
+    /** `GetItem` of the event's key, consistent: a published event is read right after it was recorded. */
+    async readEvent(groupId, { eventTime, deliveryId }) {
+      const { Item } = await send('GetItem', () =>
+        client.send(
+          new GetItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: groupPartitionKey(groupId) }, sk: { S: eventSortKey(eventTime, deliveryId) } },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      if (Item === undefined) return undefined;
+      const view = await eventView(Item, readParts, true);
+      return serializedBytes(view) > EVENTS_RESPONSE_BUDGET_BYTES ? eventView(Item, readParts, false) : view;
     },
 
     /**

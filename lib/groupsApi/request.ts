@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { EVENT_TIME_DIGITS } from '../dynamo/tableKeys.js';
 import { GroupCommand } from '../tencent/commands.js';
 import { InputLimit } from '../tencent/limits.js';
 import { isWellFormedText } from '../tencent/payload.js';
@@ -54,4 +55,23 @@ export const eventsQuery = (event: Pick<APIGatewayProxyEventV2, 'queryStringPara
     throw new GroupsApiError('CommandInvalid', `command must be one of ${recordedCommands.join(', ')}`);
   }
   return { limit: pageSize, cursor, command };
+};
+
+/** One event's key, from the `eventId` path parameter: `<eventTime>-<deliveryId>` (published events' `bodyPath`). */
+export interface EventKey {
+  eventTime: number;
+  deliveryId: string;
+}
+
+const EVENT_ID = new RegExp(`^(\\d{1,${EVENT_TIME_DIGITS}})-([0-9a-f]{32})$`);
+
+export const eventIdParameter = (event: Pick<APIGatewayProxyEventV2, 'pathParameters'>): EventKey => {
+  const match = EVENT_ID.exec(event.pathParameters?.eventId ?? '');
+  if (match === null) {
+    throw new GroupsApiError(
+      'EventIdInvalid',
+      "eventId must be <eventTime>-<deliveryId>, as an event's bodyPath has it",
+    );
+  }
+  return { eventTime: Number(match[1]), deliveryId: match[2] as string };
 };

@@ -12,16 +12,12 @@
  * the handler before it folded a batch per group. Results (JSON) on stdout's last line.
  */
 import '../stack/quietNodeVersionWarning.js';
-import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { BatchWriteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { eventItem } from '../../lib/eventStore/eventItem.js';
 import { groupStateKey } from '../../lib/groupState/stateItem.js';
 import { dynamoGroupStateStore } from '../../lib/groupState/store.js';
 import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
-import { GroupCommand } from '../../lib/tencent/commands.js';
 import { startDynamodbLocal } from '../stack/dynamo/dynamodbLocal.js';
 import { ensureEventsTable } from '../stack/dynamo/eventsTable.js';
 import { LOCAL_CREDENTIALS, localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
@@ -32,146 +28,18 @@ import {
   startStreamPoller,
   streamMappingSettings,
 } from '../stack/stream/streamPoller.js';
+import { GROUP_ID, startWriter, type WriteMode, type WriterProgress } from './hotGroupWriter.js';
 
-const GROUP_ID = '@TGS#hotgroup';
 const SAMPLE_MS = 200;
 /** After the writer stops, how long the state may take to catch up before the run says it did not. */
 const CATCH_UP_LIMIT_MS = 60_000;
-/**
- * Requests in flight: enough for 1,000 events/s at 30 ms a PutItem or 25 ms a BatchWriteItem of 25, and few
- * enough that the stream order stays within a few dozen events of the EventTime order (as deliveries' would).
- */
-const WRITES_IN_FLIGHT = { put: 32, batch: 2 } as const;
 
 const flagValue = (flag: string): string | undefined => {
   const index = process.argv.indexOf(flag);
   return index < 0 ? undefined : process.argv[index + 1];
 };
 
-/** The webhook's item for the `index`th group-full of the run (EventTime 1 ms apart, so all are distinct). */
-const groupFullItem = (index: number, startTime: number) => {
-  const eventTime = startTime + index;
-  const deliveryId = index.toString(16).padStart(32, '0');
-  const rawBody = JSON.stringify({ CallbackCommand: GroupCommand.GroupFull, GroupId: GROUP_ID, EventTime: eventTime });
-  return eventItem(
-    {
-      deliveryId,
-      sdkAppId: '1400123456',
-      command: GroupCommand.GroupFull,
-      groupId: GROUP_ID,
-      eventTime,
-      receivedAt: Date.now(),
-      clientIp: '127.0.0.1',
-      optPlatform: 'RESTAPI',
-      rawBody,
-      fields: {},
-      shapeNotes: [],
-    },
-    eventTime,
-    'tencent',
-    undefined,
-  );
-};
-
-interface WriterProgress {
-  /** When the writer issued its first request. */
-  startedAt: number;
-  at: number;
-  written: number;
-  failed: number;
-}
-
-/**
- * PutItem, conditional as the webhook's; or BatchWriteItem of 25 (unconditional), when DynamoDB Local cannot take the
- * rate as PutItems.
- */
-type WriteMode = 'put' | 'batch';
-
-/**
- * The writer (a child process, so its requests do not share the handler's event loop): `rate` events a second
- * for `seconds`, at most MAX_WRITES_IN_FLIGHT requests at a time; reports what DynamoDB acknowledged every 100 ms.
- */
-const runWriter = async (
-  endpoint: string,
-  tableName: string,
-  rate: number,
-  seconds: number,
-  startTime: number,
-  mode: WriteMode,
-): Promise<void> => {
-  const client = localDynamoClient(endpoint);
-  let issued = 0;
-  let written = 0;
-  let failed = 0;
-  let inFlight = 0;
-  const total = Math.round(rate * seconds);
-  const begin = Date.now();
-  const report = () => process.send?.({ startedAt: begin, at: Date.now(), written, failed } satisfies WriterProgress);
-  const reporter = setInterval(report, 100);
-  const write = async (first: number, count: number): Promise<void> => {
-    const items = Array.from({ length: count }, (_, offset) => groupFullItem(first + offset, startTime));
-    if (mode === 'put') {
-      await client.send(
-        new PutItemCommand({ TableName: tableName, Item: items[0], ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return;
-    }
-    let requests = items.map((Item) => ({ PutRequest: { Item } }));
-    while (requests.length > 0) {
-      const { UnprocessedItems } = await client.send(
-        new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
-  };
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((Date.now() - begin) / 1000) * rate));
-      while (issued < due && inFlight < WRITES_IN_FLIGHT[mode]) {
-        const count = mode === 'put' ? 1 : Math.min(25, due - issued);
-        const first = issued;
-        issued += count;
-        inFlight += 1;
-        write(first, count)
-          .then(
-            () => {
-              written += count;
-            },
-            () => {
-              failed += count;
-            },
-          )
-          .finally(() => {
-            inFlight -= 1;
-            if (written + failed === total) resolve();
-          });
-      }
-      if (issued < total) setTimeout(tick, 5);
-    };
-    tick();
-  });
-  clearInterval(reporter);
-  report();
-  client.destroy();
-};
-
-const startWriter = (endpoint: string, tableName: string, rate: number, seconds: number, startTime: number) => {
-  const mode: WriteMode = flagValue('--writes') === 'batch' ? 'batch' : 'put';
-  const child: ChildProcess = fork(
-    fileURLToPath(import.meta.url),
-    ['--writer', endpoint, tableName, String(rate), String(seconds), String(startTime), mode],
-    {
-      execArgv: process.execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  const progress: WriterProgress[] = [{ startedAt: Date.now(), at: Date.now(), written: 0, failed: 0 }];
-  child.on('message', (message) => progress.push(message as WriterProgress));
-  const done = new Promise<void>((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`)))),
-  );
-  return { progress, done };
-};
+const writeMode = (): WriteMode => (flagValue('--writes') === 'batch' ? 'batch' : 'put');
 
 const foldedCount = async (client: DynamoDBClient, tableName: string): Promise<number> => {
   const { Item } = await client.send(
@@ -287,7 +155,7 @@ const START_TIME = 1_700_000_000_000;
 const measureRate = async ({ endpoint, client, tableName, startPoller }: Phase, rate: number, seconds: number) => {
   const { poller, counts } = startPoller();
   const load = loadavg()[0] ?? 0;
-  const writer = startWriter(endpoint, tableName, rate, seconds, START_TIME);
+  const writer = startWriter(endpoint, tableName, rate, seconds, START_TIME, writeMode());
   const samples: Sample[] = [];
   let writing = true;
   void writer.done.finally(() => (writing = false));
@@ -334,7 +202,7 @@ const measureRate = async ({ endpoint, client, tableName, startPoller }: Phase, 
 /** `backlog` events written with no poller running, then folded: the most the handler absorbs a second. */
 const measureBacklog = async ({ endpoint, client, tableName, startPoller }: Phase, backlog: number) => {
   const load = loadavg()[0] ?? 0;
-  const writer = startWriter(endpoint, tableName, 100_000, backlog / 100_000, START_TIME);
+  const writer = startWriter(endpoint, tableName, 100_000, backlog / 100_000, START_TIME, writeMode());
   await writer.done;
   const last = writer.progress.at(-1) as WriterProgress;
   const begin = Date.now();
@@ -386,17 +254,4 @@ const main = async () => {
   console.log(JSON.stringify(results));
 };
 
-if (process.argv[2] === '--writer') {
-  const [, , , endpoint, tableName, rate, seconds, startTime, mode] = process.argv;
-  await runWriter(
-    endpoint as string,
-    tableName as string,
-    Number(rate),
-    Number(seconds),
-    Number(startTime),
-    mode === 'batch' ? 'batch' : 'put',
-  );
-  process.exit(0);
-} else {
-  await main();
-}
+await main();

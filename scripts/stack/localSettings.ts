@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 /** The SDKAppID of the sample events in events/, and the `local` stage's in serverless.yml. */
 export const LOCAL_SDK_APP_ID = '1400000001';
 export const DEFAULT_HTTP_PORT = 3000;
+/** serverless-offline's Lambda port (serverless.yml: custom.serverless-offline.lambdaPort), OFFLINE_LAMBDA_PORT. */
+export const DEFAULT_OFFLINE_LAMBDA_PORT = 3002;
 export { LOCAL_TABLE_NAME } from '../../lib/config.js';
 export { DEFAULT_LOCAL_DYNAMODB_PORT } from '../../lib/dynamo/client.js';
 

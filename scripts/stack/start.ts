@@ -20,6 +20,7 @@ import { startTimeToLiveSweeper } from './dynamo/timeToLiveSweeper.js';
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_LOCAL_DYNAMODB_PORT,
+  DEFAULT_OFFLINE_LAMBDA_PORT,
   portFrom,
   repositoryRoot,
   serverlessCli,
@@ -56,7 +57,7 @@ const httpPort = portFrom(process.env.PORT, DEFAULT_HTTP_PORT);
 const dynamodbPort = portFrom(process.env.DYNAMODB_PORT, DEFAULT_LOCAL_DYNAMODB_PORT);
 await exitIfAnyPortBusy([
   { port: httpPort, variable: 'PORT' },
-  { port: portFrom(process.env.OFFLINE_LAMBDA_PORT, 3002), variable: 'OFFLINE_LAMBDA_PORT' },
+  { port: portFrom(process.env.OFFLINE_LAMBDA_PORT, DEFAULT_OFFLINE_LAMBDA_PORT), variable: 'OFFLINE_LAMBDA_PORT' },
   // Its own DynamoDB only: whatever answers there is not used in its stead.
   ...(process.env.AWS_ENDPOINT_URL_DYNAMODB ? [] : [{ port: dynamodbPort, variable: 'DYNAMODB_PORT' }]),
 ]);

@@ -11,14 +11,19 @@ export const groupsApiRequest = (
   routeKey: GroupsRouteKey,
   groupId: string,
   query?: Record<string, string>,
+  eventId?: string,
 ): APIGatewayProxyEventV2 =>
   ({
     version: '2.0',
     routeKey,
-    rawPath: routeKey === GroupsRoute.Events ? `/groups/${groupId}/events` : `/groups/${groupId}`,
+    rawPath: {
+      [GroupsRoute.State]: `/groups/${groupId}`,
+      [GroupsRoute.Events]: `/groups/${groupId}/events`,
+      [GroupsRoute.Event]: `/groups/${groupId}/events/${eventId}`,
+    }[routeKey],
     rawQueryString: new URLSearchParams(query).toString(),
     headers: {},
-    pathParameters: { groupId },
+    pathParameters: { groupId, ...(eventId === undefined ? {} : { eventId }) },
     ...(query ? { queryStringParameters: query } : {}),
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
@@ -26,3 +31,7 @@ export const groupsApiRequest = (
 /** GET /groups/{groupId}/events. */
 export const groupEventsRequest = (groupId: string, query?: Record<string, string>): APIGatewayProxyEventV2 =>
   groupsApiRequest(GroupsRoute.Events, groupId, query);
+
+/** GET /groups/{groupId}/events/{eventId}. */
+export const groupEventRequest = (groupId: string, eventId: string): APIGatewayProxyEventV2 =>
+  groupsApiRequest(GroupsRoute.Event, groupId, undefined, eventId);

@@ -1,21 +1,29 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { readTableName } from '../../../lib/config.js';
 import { LOCAL_CREDENTIALS, localDynamoClient } from '../dynamo/localDynamoClient.js';
-import { portFrom } from '../localSettings.js';
+import { DEFAULT_OFFLINE_LAMBDA_PORT, portFrom } from '../localSettings.js';
 import { offlineLambdaInvoker } from './offlineLambdaInvoke.js';
-import { type StreamPoller, startStreamPoller } from './streamPoller.js';
+import type { StreamCheckpoint } from './streamCheckpoint.js';
+import { type StreamMappingSettings, type StreamPoller, startStreamPoller } from './streamPoller.js';
 
-/** serverless-offline's default Lambda port (serverless.yml: custom.serverless-offline.lambdaPort). */
-const DEFAULT_OFFLINE_LAMBDA_PORT = 3002;
-/** `<service>-<stage>-<function>`, as serverless-offline names the groupState function of the local stage. */
-const GROUP_STATE_FUNCTION = 'tencent-chat-webhooks-local-groupState';
+/** `<service>-<stage>-<function>`, as serverless-offline names a function of the local stage. */
+export const localFunctionName = (name: string): string => `tencent-chat-webhooks-local-${name}`;
+
+export interface StreamMapping {
+  /** The function in serverless.yml: groupState, publish. */
+  functionName: string;
+  /** Its mapping's settings; default: the groupState function's. */
+  settings?: StreamMappingSettings;
+  checkpoint?: StreamCheckpoint;
+}
 
 /**
- * `npm start` on DynamoDB Local: the table's stream feeds the groupState function served by serverless-offline,
- * as the event source mapping does in AWS. Stops with the server.
+ * `npm start` on DynamoDB Local: the table's stream feeds a function served by serverless-offline, as its event
+ * source mapping does in AWS. Stops with the server.
  */
 export const followTableStream = (
   endpoint: string,
+  { functionName, settings, checkpoint }: StreamMapping = { functionName: 'groupState' },
   env: NodeJS.ProcessEnv = process.env,
 ): { stop(): Promise<void> } => {
   const client = localDynamoClient(endpoint);
@@ -24,7 +32,13 @@ export const followTableStream = (
     client,
     streamsClient,
     tableName: readTableName(env),
-    invoke: offlineLambdaInvoker(portFrom(env.OFFLINE_LAMBDA_PORT, DEFAULT_OFFLINE_LAMBDA_PORT), GROUP_STATE_FUNCTION),
+    invoke: offlineLambdaInvoker(
+      portFrom(env.OFFLINE_LAMBDA_PORT, DEFAULT_OFFLINE_LAMBDA_PORT),
+      localFunctionName(functionName),
+    ),
+    name: functionName,
+    ...(settings === undefined ? {} : { settings }),
+    ...(checkpoint === undefined ? {} : { checkpoint }),
   });
   return {
     async stop() {

@@ -13,7 +13,7 @@ export const startGroupStateFollower = (
   dynamo: LocalDynamo,
   env: NodeJS.ProcessEnv = process.env,
 ): { stop(): Promise<void> } | undefined => {
-  if (dynamo.streams) return followTableStream(dynamo.endpoint, env);
+  if (dynamo.streams) return followTableStream(dynamo.endpoint, { functionName: 'groupState' }, env);
   const updates = readGroupStateUpdates({ GROUP_STATE_UPDATES: GroupStateUpdates.Inline, ...env });
   return updates === GroupStateUpdates.Inline ? startStateSweeper(dynamo.endpoint, readTableName(env)) : undefined;
 };

@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import streamEventSource from '../../../lib/groupState/streamEventSource.json' with { type: 'json' };
+import { lambdaImage } from './lambdaImage.js';
+import type { StreamCheckpoint } from './streamCheckpoint.js';
 import { type FilterPattern, matchesAnyPattern } from './streamFilter.js';
 
 /** The event source mapping's settings, as serverless.yml takes them from the same file. */
@@ -35,6 +37,10 @@ export interface StreamPollerOptions {
   settings?: StreamMappingSettings;
   /** Pause when a pass over the shards found nothing. Default: 250 ms. */
   idleMs?: number;
+  /** Where each shard was read to, to go on from there after a restart. Default: none (from `startingPosition`). */
+  checkpoint?: StreamCheckpoint;
+  /** Names the mapping in its stderr lines. Default: groupState. */
+  name?: string;
   /** Where a batch given up on goes (Lambda's on-failure destination). Default: a line on stderr. */
   onGiveUp?: (failure: {
     shardId: string;
@@ -50,14 +56,20 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-/** The record as Lambda hands it to the function (creation time in epoch seconds). */
+/** The record as Lambda hands it to the function (creation time in epoch seconds, binaries in base64). */
 const lambdaRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord => {
   const created = record.dynamodb?.ApproximateCreationDateTime;
+  const images = { NewImage: record.dynamodb?.NewImage, OldImage: record.dynamodb?.OldImage };
   return {
     ...(record as unknown as DynamoDBRecord),
     eventSourceARN: streamArn,
     dynamodb: {
       ...(record.dynamodb as unknown as DynamoDBRecord['dynamodb']),
+      ...Object.fromEntries(
+        Object.entries(images)
+          .filter(([, image]) => image !== undefined)
+          .map(([name, image]) => [name, lambdaImage(image as Record<string, unknown>)]),
+      ),
       ...(created === undefined ? {} : { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) }),
     },
   };
@@ -93,7 +105,9 @@ export const startStreamPoller = ({
   invoke,
   settings = streamMappingSettings,
   idleMs = 250,
-  onGiveUp = (failure) => console.error(`groupState stream: gave up on ${JSON.stringify(failure)}`),
+  checkpoint,
+  name = 'groupState',
+  onGiveUp = (failure) => console.error(`${name} stream: gave up on ${JSON.stringify(failure)}`),
 }: StreamPollerOptions): StreamPoller => {
   const shards = new Map<string, ShardReader>();
   let running = true;
@@ -133,6 +147,7 @@ export const startStreamPoller = ({
   };
 
   const discoverShards = async (streamArn: string): Promise<void> => {
+    const saved = checkpoint?.load(streamArn) ?? new Map<string, string>();
     let start: string | undefined;
     do {
       const { StreamDescription } = await streamsClient.send(
@@ -144,7 +159,7 @@ export const startStreamPoller = ({
           shardId: shard.ShardId,
           parentShardId: shard.ParentShardId,
           iterator: undefined,
-          position: undefined,
+          position: saved.get(shard.ShardId),
           attempts: 0,
           retryFrom: undefined,
           limit: settings.batchSize,
@@ -194,6 +209,14 @@ export const startStreamPoller = ({
     return { batch, nextIterator: iterator };
   };
 
+  /** The shard has been handled up to the batch's last record. */
+  const advance = (streamArn: string, shard: ShardReader, batch: StreamRecord[]) => {
+    const last = batch.at(-1)?.dynamodb?.SequenceNumber;
+    if (last === undefined) return;
+    shard.position = last;
+    checkpoint?.save(streamArn, shard.shardId, last);
+  };
+
   /** One batch of one shard, handed to the function; true when it read records. */
   const pollShard = async (streamArn: string, shard: ShardReader): Promise<boolean> => {
     shard.iterator ??= await iteratorFor(streamArn, shard);
@@ -223,7 +246,7 @@ export const startStreamPoller = ({
     }
     if (failedAt === undefined) {
       shard.iterator = nextIterator;
-      shard.position = batch.at(-1)?.dynamodb?.SequenceNumber ?? shard.position;
+      advance(streamArn, shard, batch);
       shard.attempts = 0;
       shard.retryFrom = undefined;
       shard.limit = settings.batchSize;
@@ -233,7 +256,7 @@ export const startStreamPoller = ({
     if (shard.attempts > settings.maximumRetryAttempts) {
       giveUp(shard, batch);
       shard.iterator = nextIterator;
-      shard.position = batch.at(-1)?.dynamodb?.SequenceNumber ?? shard.position;
+      advance(streamArn, shard, batch);
       return true;
     }
     shard.retryFrom = failedAt;
@@ -260,7 +283,7 @@ export const startStreamPoller = ({
         // An expired or broken iterator: each shard continues after its last handled record.
         failed = true;
         for (const shard of shards.values()) shard.iterator = undefined;
-        console.error(`groupState stream: ${(error as Error).message}`);
+        console.error(`${name} stream: ${(error as Error).message}`);
       }
       if (!busy && !failed) {
         const ready = waiters;
