@@ -1,3 +1,4 @@
+import { readForwardTo } from './forwardToSetting.js';
 import { LOCAL_STAGE } from './localStageGuard.js';
 
 /**
@@ -73,6 +74,15 @@ const FORMAT_RULES: Record<string, Rule> = {
   iteratorAgeAlarmSeconds: wholeNumber(1, 86_400),
   api4xxAlarmPercent: wholeNumber(1, 100),
   tableDeletionProtection: oneOf(['true', 'false']),
+  // PutEvents refuses a source starting with "aws." (AWS's own) and one over 256 characters.
+  eventSource: (value) => {
+    if (!/^[\x21-\x7e]{1,256}$/.test(value))
+      return `must be 1 to 256 printable characters without spaces, not "${value}"`;
+    return value.toLowerCase().startsWith('aws.')
+      ? `must not start with "aws." (AWS's own sources), not "${value}"`
+      : undefined;
+  },
+  eventArchiveRetentionDays: wholeNumber(1, 36_500),
   region: optional((value) =>
     /^[a-z]{2}(-[a-z]+)+-\d$/.test(value) ? undefined : `must be an AWS region such as eu-west-1, not "${value}"`,
   ),
@@ -115,9 +125,21 @@ const combinationErrors = (settings: DeploySettings, malformed: ReadonlySet<stri
   return errors;
 };
 
+/**
+ * The longest stage name EventBridge takes in the stack's names: `tencent-chat-webhooks-<stage>` for the archive
+ * (48 characters at most), `…-<stage>-forward-<8 hex>` for a forwardTo endpoint's rule, connection and API
+ * destination (64).
+ */
+export const MAX_STAGE_NAME_LENGTH = 25;
+
 /** What a deployed stage needs beyond well-formed values. */
 const deployedStageErrors = (stage: string, settings: DeploySettings): string[] => {
   const errors: string[] = [];
+  if (stage.length > MAX_STAGE_NAME_LENGTH)
+    errors.push(
+      `stage: ${stage} is longer than ${MAX_STAGE_NAME_LENGTH} characters, which EventBridge's names of the bus's ` +
+        `archive and the forwardTo endpoints cannot hold; choose a shorter stage name`,
+    );
   if (text(settings.sdkAppId) === '')
     errors.push(`sdkAppId: required for stage ${stage}: your Chat app's SDKAppID ${paramHint('sdkAppId', stage)}`);
   if (text(settings.region) === '')
@@ -183,6 +205,8 @@ export const checkDeploySettings = (stage: string, settings: DeploySettings): De
   });
   const errors: string[] = malformed.map(({ error }) => error);
   errors.push(...combinationErrors(settings, new Set(malformed.map(({ name }) => name))));
+  // A list (or JSON text of one), not a plain value: read whole.
+  errors.push(...readForwardTo(settings.forwardTo).errors);
   if (stage === LOCAL_STAGE) return { errors, warnings: [] };
   errors.push(...deployedStageErrors(stage, settings));
   return { errors, warnings: deployedStageWarnings(stage, settings) };

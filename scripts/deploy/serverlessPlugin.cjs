@@ -16,6 +16,7 @@ const { require: requireTypeScript } = require('tsx/cjs/api');
 const { LOCAL_STAGE, localStageRefusal } = requireTypeScript('./localStageGuard.ts', __filename);
 const { checkDeploySettings } = requireTypeScript('./deploySettings.ts', __filename);
 const { finishTemplate } = requireTypeScript('./finishTemplate.ts', __filename);
+const { readForwardTo } = requireTypeScript('./forwardToSetting.ts', __filename);
 const retained = requireTypeScript('./retainedResources.ts', __filename);
 const { holdBackDeletionProtection, protectedTableIds } = requireTypeScript('./tableDeletionProtection.ts', __filename);
 
@@ -122,11 +123,15 @@ class DeploySafetyPlugin {
       },
       // serverless.yml's resources and extensions are merged by now; the template is saved right after.
       'after:aws:package:finalize:mergeCustomProviderResources': () => {
+        const settings = serverless.service.custom.settings ?? {};
         finishTemplate(template(), {
           service: serverless.service.service,
           stage: stage(),
           region: provider().getRegion(),
           metricsNamespace: serverless.service.custom.metricsNamespace,
+          eventSource: String(settings.eventSource),
+          // Checked before the package began (checkDeploySettings): here it reads clean.
+          forwardTo: readForwardTo(settings.forwardTo).targets,
         });
       },
       // The last moment before the deploy asks CloudFormation to create or change anything.

@@ -61,6 +61,21 @@ export const stackDashboard = ({
     sub('HttpApi'),
     { label },
   ];
+  const publish = (metricName: string, label: string, options: Record<string, string> = {}): MetricLine => [
+    'AWS/Lambda',
+    metricName,
+    'FunctionName',
+    sub('PublishLambdaFunction'),
+    { label, ...options },
+  ];
+  // Every rule on the bus (the forwardTo endpoints' and any other): a custom bus's metrics carry its name.
+  const busRules = (metricName: string, id: string) => [
+    {
+      expression: `SEARCH('{AWS/Events,EventBusName,RuleName} EventBusName="${sub('EventBus')}" MetricName="${metricName}"', 'Sum', 300)`,
+      id,
+      label: metricName,
+    },
+  ];
   const queueDepth = (logicalId: string, label: string): MetricLine => [
     'AWS/SQS',
     'ApproximateNumberOfMessagesVisible',
@@ -103,8 +118,18 @@ export const stackDashboard = ({
       [
         queueDepth('GroupStateFailuresQueue', 'group-state failures'),
         queueDepth('RedriveFailuresQueue', 'redrive failures'),
+        queueDepth('UnpublishedEventsQueue', 'unpublished events'),
       ],
       { stat: 'Maximum', period: 300 },
+    ),
+    metricWidget('Publishing to the bus: errors and lag (ms)', [
+      publish('Errors', 'publish errors', { stat: 'Sum' }),
+      publish('IteratorAge', 'lag (iterator age)', { stat: 'Maximum', yAxis: 'right' }),
+    ]),
+    metricWidget(
+      'Bus rules: invocations and failed invocations',
+      [busRules('Invocations', 'invocations'), busRules('FailedInvocations', 'failedInvocations')],
+      { period: 300 },
     ),
     metricWidget('HTTP API answers', [
       api('Count', 'requests'),

@@ -37,6 +37,7 @@ const PROD_SETTINGS = [
 const FUNCTION_NAMES = [
   'GroupStateLambdaFunction',
   'GroupsLambdaFunction',
+  'PublishLambdaFunction',
   'RedriveLambdaFunction',
   'WebhookLambdaFunction',
 ];
@@ -119,6 +120,7 @@ describe('the packaged template (stage prod)', () => {
     expect(routes.map(([key, auth]) => [key, auth]).sort()).toEqual([
       ['GET /groups/{groupId}', 'AWS_IAM'],
       ['GET /groups/{groupId}/events', 'AWS_IAM'],
+      ['GET /groups/{groupId}/events/{eventId}', 'AWS_IAM'],
       ['POST /webhook', 'NONE'],
     ]);
     const integrations = Object.fromEntries(
@@ -168,6 +170,7 @@ describe('the packaged template (stage prod)', () => {
       expect(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, functions[name]?.Properties.MemorySize]))).toEqual({
         GroupStateLambdaFunction: 512,
         GroupsLambdaFunction: 512,
+        PublishLambdaFunction: 512,
         RedriveLambdaFunction: 512,
         WebhookLambdaFunction: 1024,
       });
@@ -198,11 +201,11 @@ describe('the packaged template (stage prod)', () => {
 
   it('ships each function in its own zip holding its own bundle only, AWS SDK included, and no node_modules', () => {
     const artifacts = readdirSync(prodOutputDir).filter((file) => file.endsWith('.zip'));
-    expect(artifacts.sort()).toEqual(['groupState.zip', 'groups.zip', 'redrive.zip', 'webhook.zip']);
-    for (const name of ['webhook', 'groupState', 'groups', 'redrive']) {
+    expect(artifacts.sort()).toEqual(['groupState.zip', 'groups.zip', 'publish.zip', 'redrive.zip', 'webhook.zip']);
+    for (const name of ['webhook', 'groupState', 'groups', 'redrive', 'publish']) {
       // Entry names are stored uncompressed in a zip, so they can be read from the bytes.
       const zip = readFileSync(join(prodOutputDir, `${name}.zip`)).toString('latin1');
-      const bundles = ['webhook', 'groupState', 'groups', 'redrive'].filter((entry) =>
+      const bundles = ['webhook', 'groupState', 'groups', 'redrive', 'publish'].filter((entry) =>
         zip.includes(`functions/${entry}.cjs`),
       );
       expect(bundles, name).toEqual([name]);
@@ -357,6 +360,13 @@ describe('the packaged template (stage prod)', () => {
         RedriveEventsDroppedAlarm: ['AWS/Lambda', 'AsyncEventsDropped', '{"Ref":"RedriveLambdaFunction"}'],
         RedriveUndeliverableAlarm: ['AWS/Lambda', 'DestinationDeliveryFailures', '{"Ref":"RedriveLambdaFunction"}'],
         RedriveUntrustedAlarm: ['TencentChatWebhooks/prod', 'ReplayRecordsUntrusted', undefined],
+        PublishErrorsAlarm: ['AWS/Lambda', 'Errors', '{"Ref":"PublishLambdaFunction"}'],
+        PublishIteratorAgeAlarm: ['AWS/Lambda', 'IteratorAge', '{"Ref":"PublishLambdaFunction"}'],
+        UnpublishedEventsQueueAlarm: [
+          'AWS/SQS',
+          'ApproximateNumberOfMessagesVisible',
+          '{"Fn::GetAtt":["UnpublishedEventsQueue","QueueName"]}',
+        ],
       });
       for (const [name, alarm] of resourcesOfType(prod, 'AWS::CloudWatch::Alarm')) {
         expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
@@ -415,6 +425,8 @@ describe('the packaged template (stage prod)', () => {
       'Store failures',
       'Group state lag (iterator age, ms)',
       'Failure queues (messages waiting)',
+      'Publishing to the bus: errors and lag (ms)',
+      'Bus rules: invocations and failed invocations',
       'HTTP API answers',
     ]);
     const widget = (title: string) => body.widgets.find((candidate) => candidate.properties.title === title);
@@ -433,6 +445,15 @@ describe('the packaged template (stage prod)', () => {
     expect(lines('Group state lag (iterator age, ms)')).toContain('"IteratorAge"');
     expect(lines('Failure queues (messages waiting)')).toContain('${RedriveFailuresQueue.QueueName}');
     expect(lines('Failure queues (messages waiting)')).toContain('${GroupStateFailuresQueue.QueueName}');
+    expect(lines('Failure queues (messages waiting)')).toContain('${UnpublishedEventsQueue.QueueName}');
+    expect(lines('Publishing to the bus: errors and lag (ms)')).toContain(
+      '"Errors","FunctionName","${PublishLambdaFunction}"',
+    );
+    expect(lines('Publishing to the bus: errors and lag (ms)')).toContain('"IteratorAge"');
+    for (const metricName of ['Invocations', 'FailedInvocations'])
+      expect(lines('Bus rules: invocations and failed invocations')).toContain(
+        `EventBusName=\\"\${EventBus}\\" MetricName=\\"${metricName}\\"`,
+      );
     for (const metricName of ['"4xx"', '"5xx"', '"Count"', '"ApiThrottled"'])
       expect(lines('HTTP API answers')).toContain(metricName);
     // Its link is an output.
@@ -472,7 +493,9 @@ describe('the packaged template (stage prod)', () => {
     'feeds the groupState function from the stream: new event items only, partial batch failures, bounded ' +
       'retries, a failure queue',
     () => {
-      const mappings = resourcesOfType(prod, 'AWS::Lambda::EventSourceMapping');
+      const mappings = resourcesOfType(prod, 'AWS::Lambda::EventSourceMapping').filter(
+        ([, candidate]) => candidate.Properties.FunctionName['Fn::GetAtt'][0] === 'GroupStateLambdaFunction',
+      );
       expect(mappings).toHaveLength(1);
       const [, mapping] = mappings[0] ?? [];
       expect(mapping?.Properties).toEqual({
@@ -559,7 +582,12 @@ describe('the packaged template (stage prod)', () => {
 
     // Serverless's shared role would be created (and handed the stream's permissions) if any function used it.
     expect(prod.Resources.IamRoleLambdaExecution).toBeUndefined();
-    for (const name of ['WebhookLambdaFunction', 'GroupStateLambdaFunction', 'GroupsLambdaFunction']) {
+    for (const name of [
+      'WebhookLambdaFunction',
+      'GroupStateLambdaFunction',
+      'GroupsLambdaFunction',
+      'PublishLambdaFunction',
+    ]) {
       const logGroup = `${name.replace('LambdaFunction', '')}LogGroup`;
       expect(grants(roleOf(name), 'logs:'), name).toEqual([
         { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
@@ -571,7 +599,7 @@ describe('the packaged template (stage prod)', () => {
       .filter(
         (statement: TemplateJson) =>
           [statement.Resource].flat().includes('*') &&
-          [statement.Action].flat().some((action: string) => /^(dynamodb|sqs):/.test(action) || action === '*'),
+          [statement.Action].flat().some((action: string) => /^(dynamodb|sqs|events):/.test(action) || action === '*'),
       );
     expect(wildcard).toEqual([]);
   });

@@ -16,6 +16,9 @@ const DEFAULTS = {
   functionTimeoutSeconds: 3,
   accountConcurrencyLimit: 1000,
   tableDeletionProtection: 'true',
+  eventSource: 'tencent-chat.group-webhooks',
+  eventArchiveRetentionDays: 30,
+  forwardTo: '',
 };
 
 describe('checkDeploySettings', () => {
@@ -67,6 +70,12 @@ describe('checkDeploySettings', () => {
     ['functionTimeoutSeconds', '31'],
     ['accountConcurrencyLimit', '0'],
     ['tableDeletionProtection', 'yes'],
+    ['eventSource', 'aws.chat'],
+    ['eventSource', 'AWS.chat'],
+    ['eventSource', 'my source'],
+    ['eventSource', 'x'.repeat(257)],
+    ['eventArchiveRetentionDays', '0'],
+    ['eventArchiveRetentionDays', '36501'],
   ])('names %s=%s', (name, value) => {
     const { errors } = checkDeploySettings('prod', { ...DEFAULTS, [name]: value });
     expect(errors).toHaveLength(1);
@@ -77,6 +86,32 @@ describe('checkDeploySettings', () => {
     const { errors } = checkDeploySettings('prod', { ...DEFAULTS, callbackToken: 'secret' });
     expect(errors).toEqual([expect.stringMatching(/^callbackToken: .*SSM SecureString.*callbackTokenParameter/)]);
     expect(errors[0]).not.toContain('secret');
+  });
+});
+
+describe('checkDeploySettings: forwardTo', () => {
+  it('accepts a list from the stage params and the same list as JSON from --param', () => {
+    const forwardTo = [{ url: 'https://hooks.example.com/in', commands: ['Group.CallbackAfterGroupFull'] }];
+    expect(checkDeploySettings('prod', { ...DEFAULTS, forwardTo }).errors).toEqual([]);
+    expect(checkDeploySettings('prod', { ...DEFAULTS, forwardTo: JSON.stringify(forwardTo) }).errors).toEqual([]);
+  });
+
+  it("refuses a stage name too long for EventBridge's names", () => {
+    expect(checkDeploySettings('x'.repeat(25), DEFAULTS).errors).toEqual([]);
+    expect(checkDeploySettings('x'.repeat(26), DEFAULTS).errors).toEqual([
+      expect.stringMatching(/^stage: x{26} is longer than 25 characters/),
+    ]);
+  });
+
+  it('refuses a bad entry with one line naming the entry and the problem', () => {
+    const { errors } = checkDeploySettings('prod', {
+      ...DEFAULTS,
+      forwardTo: [{ url: 'http://hooks.example.com/in' }, { url: 'https://b.example.com', ratePerSecond: 301 }],
+    });
+    expect(errors).toEqual([
+      expect.stringMatching(/^forwardTo\[1\]\.url: must be https/),
+      expect.stringMatching(/^forwardTo\[2\]\.ratePerSecond: must be a whole number from 1 to 300, not "301"/),
+    ]);
   });
 });
 
