@@ -15,6 +15,10 @@ export interface RunningStack {
   /** `dynalite`, `dynamodb-local`, or `AWS_ENDPOINT_URL_DYNAMODB` (a DynamoDB it did not start). */
   engine: string;
   startedAt: string;
+  /** The local EventBridge bus (`npm run events` follows it), when this npm start runs one. */
+  eventBusEndpoint?: string;
+  /** The local queue of events the publisher could not put on the bus. */
+  unpublishedQueueUrl?: string;
 }
 
 export const runningStackFile = join(localDataDirectory, 'running-stack.json');
