@@ -100,8 +100,7 @@ const main = async () => {
     const writtenAt = new Map<string, number>();
     for (const report of writer.progress)
       for (const [first, count, at] of report.acks)
-        for (let index = first; index < first + count; index += 1)
-          writtenAt.set(hotGroupDeliveryId(index), at);
+        for (let index = first; index < first + count; index += 1) writtenAt.set(hotGroupDeliveryId(index), at);
     const lags = [...acknowledgedAt].flatMap(([deliveryId, at]) => {
       const wrote = writtenAt.get(deliveryId);
       return wrote === undefined ? [] : [at - wrote];

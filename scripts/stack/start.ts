@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { readTableName } from '../../lib/config.js';
 import { describeError } from '../../lib/log.js';
 import { esbuildWorkFolder } from '../deploy/esbuildWorkFolder.js';
+import { eventSourceFrom, ForwardToError } from './bus/forwardToRules.js';
+import { type LocalFanOut, startLocalFanOut } from './bus/startLocalFanOut.js';
 import { LocalDynamodbEngine, startStackDynamo } from './dynamo/localDynamo.js';
 import { LOCAL_CREDENTIALS } from './dynamo/localDynamoClient.js';
 import { exitIfDynamoUnavailable } from './dynamo/localDynamoUnavailableError.js';
@@ -21,6 +23,7 @@ import {
   DEFAULT_HTTP_PORT,
   DEFAULT_LOCAL_DYNAMODB_PORT,
   DEFAULT_OFFLINE_LAMBDA_PORT,
+  localDataDirectory,
   portFrom,
   repositoryRoot,
   serverlessCli,
@@ -35,6 +38,7 @@ import {
   recordRunningStack,
 } from './runningStack.js';
 import { startGroupStateFollower } from './stream/groupStateFollower.js';
+import { startPublishFollower } from './stream/publishFollower.js';
 import { commitUncommittedBodyParts } from './stream/uncommittedBodyParts.js';
 
 /**
@@ -45,6 +49,9 @@ import { commitUncommittedBodyParts } from './stream/uncommittedBodyParts.js';
  * answered 500 for 99 of them on dynalite (connection timeouts) and for 115 on DynamoDB Local.
  */
 const LOCAL_SERVER_STORE_DEADLINE_MS = 5_000;
+
+/** The `local` stage's region (serverless.yml), in the local bus's events. */
+const LOCAL_REGION = 'eu-west-1';
 
 const running = readRunningStack();
 // A live pid with its HTTP port free is some other process that got the pid after a crash: the file is stale.
@@ -61,6 +68,19 @@ await exitIfAnyPortBusy([
   // Its own DynamoDB only: whatever answers there is not used in its stead.
   ...(process.env.AWS_ENDPOINT_URL_DYNAMODB ? [] : [{ port: dynamodbPort, variable: 'DYNAMODB_PORT' }]),
 ]);
+// The local bus and the queue of what could not be published (docs/events.md, "On a laptop"); a bad FORWARD_TO is
+// refused before anything starts.
+const fanOut: LocalFanOut = await startLocalFanOut({
+  dataDir: localDataDirectory,
+  forwardTo: process.env.FORWARD_TO,
+  source: eventSourceFrom(),
+  region: process.env.AWS_REGION?.trim() || LOCAL_REGION,
+}).catch((error: unknown) => {
+  console.error(error instanceof ForwardToError ? error.message : `local event bus: ${describeError(error)}`);
+  process.exit(1);
+});
+const forwardedTo = process.env.FORWARD_TO?.trim() ? ` → ${process.env.FORWARD_TO.trim()}` : '';
+console.log(`Event bus: ${fanOut.eventBusEndpoint}${forwardedTo} (npm run events shows what is published)`);
 const dynamo = await startStackDynamo().catch((error: unknown) => {
   if (!isAddressInUse(error)) return exitIfDynamoUnavailable(error);
   console.error(busyPortMessage(dynamodbPort, 'DYNAMODB_PORT'));
@@ -85,11 +105,14 @@ const offline = spawn(process.execPath, [serverlessCli, 'offline', 'start', '--s
     LOCAL_STORE_DEADLINE_MS: process.env.LOCAL_STORE_DEADLINE_MS?.trim() || String(LOCAL_SERVER_STORE_DEADLINE_MS),
     // DynamoDB Local has streams: the webhook writes once per event and the groupState function follows, as in AWS.
     ...(dynamo.streams ? { GROUP_STATE_UPDATES: 'stream' } : {}),
+    ...fanOut.environment,
+    UNPUBLISHED_QUEUE_URL: fanOut.unpublishedQueueUrl,
   },
 });
 offline.stdout?.pipe(process.stdout);
 offline.stderr?.pipe(process.stderr);
 const stateFollower = startGroupStateFollower(dynamo);
+const publishFollower = startPublishFollower(dynamo);
 // The table's TTL on the engines started here (never on a DynamoDB that AWS_ENDPOINT_URL_DYNAMODB names). Without a
 // stream, the sweeper first commits the body parts of recorded events, as the stream's consumer does in AWS.
 const tableName = readTableName();
@@ -127,8 +150,13 @@ const stop = async (exitCode: number): Promise<void> => {
   if (stopping) return;
   stopping = true;
   forgetRunningStack();
-  const results = await Promise.allSettled([stopOffline(), stateFollower?.stop(), timeToLive?.stop()]);
-  results.push(...(await Promise.allSettled([dynamo.close()])));
+  const results = await Promise.allSettled([
+    stopOffline(),
+    stateFollower?.stop(),
+    publishFollower.stop(),
+    timeToLive?.stop(),
+  ]);
+  results.push(...(await Promise.allSettled([dynamo.close(), fanOut.stop()])));
   for (const result of results)
     if (result.status === 'rejected') console.error(`stopping: ${describeError(result.reason)}`);
   process.exit(exitCode);
@@ -152,6 +180,8 @@ if (offlineListens && !stopping) {
     httpPort,
     dynamodbEndpoint: dynamo.endpoint,
     engine: dynamo.engine,
+    eventBusEndpoint: fanOut.eventBusEndpoint,
+    unpublishedQueueUrl: fanOut.unpublishedQueueUrl,
     startedAt: new Date().toISOString(),
   });
   console.log(recordedMessage());

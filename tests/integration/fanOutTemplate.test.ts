@@ -117,10 +117,11 @@ describe('the publisher (stage prod)', () => {
     expect(prod.Resources.PublishLambdaFunction?.Properties.Environment.Variables).toEqual({
       TABLE_NAME: 'tencent-chat-webhooks-prod-events',
       LOG_LEVEL: 'INFO',
-      EVENT_BUS_NAME: { Ref: 'EventBus' },
+      EVENT_BUS_NAME: prod.Resources.EventBus?.Properties.Name,
       EVENT_SOURCE: DEFAULT_EVENT_SOURCE,
       UNPUBLISHED_QUEUE_URL: { Ref: 'UnpublishedEventsQueue' },
     });
+    expect(prod.Resources.EventBus?.Properties.Name).toBe('tencent-chat-webhooks-prod');
     expect(forwarding.template.Resources.PublishLambdaFunction?.Properties.Environment.Variables.EVENT_SOURCE).toBe(
       'com.example.chat',
     );

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { ItemImage } from '../../lib/dynamo/attributeValue.js';
 import { ENTRY_LIMIT_BYTES, entrySizeBytes, eventEntry } from '../../lib/fanOut/eventEntry.js';
@@ -17,6 +16,7 @@ import { repositoryRoot } from '../../scripts/stack/localSettings.js';
 import { lambdaImage } from '../../scripts/stack/stream/lambdaImage.js';
 import { largeDisbandBody } from '../../scripts/tools/largeDisbandBody.js';
 import { useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { documentedDetail } from '../support/eventSchemas.js';
 import { groupEventRequest } from '../support/groupsApiRequest.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
@@ -25,28 +25,8 @@ import { tencentEvent } from '../support/tencentRequest.js';
 const SETTINGS = { eventBusName: 'tencent-chat-webhooks-test', source: DEFAULT_EVENT_SOURCE };
 const DESTROYED = 'Group.CallbackAfterGroupDestroyed';
 
-/** docs/events/*.schema.json by the detail type each documents. */
-const schemaFiles = {
-  [DetailType['Group.CallbackAfterGroupFull']]: 'group-full.schema.json',
-  [DetailType['Group.CallbackAfterGroupDestroyed']]: 'group-disbanded.schema.json',
-  [DetailType['Group.CallbackAfterGroupAttrChanged']]: 'group-attributes-changed.schema.json',
-};
-const ajv = new Ajv2020({ allErrors: true });
-const validators = Object.fromEntries(
-  Object.entries(schemaFiles).map(([detailType, file]) => [
-    detailType,
-    ajv.compile(JSON.parse(readFileSync(join(repositoryRoot, 'docs', 'events', file), 'utf8'))),
-  ]),
-);
-
-/** The detail, checked against the JSON Schema of its detail type; the schema's complaints when it does not hold. */
-const documentedDetail = (entry: PutEventsRequestEntry): GroupEventDetail => {
-  const detail = JSON.parse(entry.Detail ?? '') as GroupEventDetail;
-  const validate = validators[entry.DetailType ?? ''];
-  expect(validate, `a schema for ${entry.DetailType}`).toBeDefined();
-  expect(validate?.(detail) ? [] : validate?.errors).toEqual([]);
-  return detail;
-};
+const documented = (entry: PutEventsRequestEntry): GroupEventDetail =>
+  documentedDetail(entry.DetailType, entry.Detail ?? '');
 
 describe('the published event of a recorded item', () => {
   const table = useFreshTablePerTest();
@@ -66,7 +46,7 @@ describe('the published event of a recorded item', () => {
     // Assess
     expect(entry).toBeDefined();
     if (entry === undefined) return;
-    const detail = documentedDetail(entry);
+    const detail = documented(entry);
     expect(entry.Source).toBe(DEFAULT_EVENT_SOURCE);
     expect(entry.EventBusName).toBe(SETTINGS.eventBusName);
     expect(entry.DetailType).toBe(DetailType[item?.command?.S as keyof typeof DetailType]);
@@ -115,7 +95,7 @@ describe('the published event of a recorded item', () => {
       expect(entry).toBeDefined();
       if (entry === undefined) return;
       expect(entrySizeBytes(entry)).toBeLessThan(ENTRY_LIMIT_BYTES);
-      const detail = documentedDetail(entry) as GroupDisbandedDetail;
+      const detail = documented(entry) as GroupDisbandedDetail;
       expect(detail).toMatchObject({ bodyOmitted: true, memberCount: members });
       expect(detail.body).toBeUndefined();
       // The member list, when it is left out too, is named as the item names what it left out
@@ -140,7 +120,7 @@ describe('the published event of a recorded item', () => {
     const entry = eventEntry(item as ItemImage, SETTINGS);
 
     // Assess
-    const detail = documentedDetail(entry as PutEventsRequestEntry);
+    const detail = documented(entry as PutEventsRequestEntry);
     expect(detail.body).toBe(item?.body?.S);
     expect(entrySizeBytes(entry as PutEventsRequestEntry)).toBeLessThan(ENTRY_LIMIT_BYTES);
   });
