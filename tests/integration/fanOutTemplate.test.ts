@@ -100,6 +100,7 @@ describe('the bus and its archive (stage prod)', () => {
       EventBusName: { Value: { Ref: 'EventBus' } },
       EventBusArn: { Value: { 'Fn::GetAtt': ['EventBus', 'Arn'] } },
       EventArchiveName: { Value: { Ref: 'EventArchive' } },
+      EventArchiveArn: { Value: { 'Fn::GetAtt': ['EventArchive', 'Arn'] } },
       UnpublishedEventsQueueUrl: { Value: { Ref: 'UnpublishedEventsQueue' } },
     });
   });
