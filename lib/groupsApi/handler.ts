@@ -35,7 +35,8 @@ const toApiError = (error: unknown): GroupsApiError => {
 
 /**
  * GET /groups/{groupId} → the group's state; GET /groups/{groupId}/events → its events in EventTime order,
- * a page at a time; GET /groups/{groupId}/events/{eventId} → one event (a published event's `bodyPath`). Every answer is JSON; an error is `{"error", "message"}` (docs/reference.md, "The read API").
+ * a page at a time; GET /groups/{groupId}/events/{eventId} → one event (a published event's `bodyPath`). Every
+ * answer is JSON; an error is `{"error", "message"}` (docs/reference.md, "The read API").
  */
 export const createGroupsApiHandler = ({ reader }: { reader: GroupReader }): GroupsApiHandler =>
   async function handleGroupsApi(event) {

@@ -20,7 +20,8 @@ export interface FinishTemplateOptions {
 /**
  * What the plugin does to the template Serverless compiled, once serverless.yml's resources are merged into it:
  * decides the package-time conditions, hands the seal key to the functions, adds each forwardTo endpoint's
- * resources and the dashboard, leaves out the redundant `DependsOn` entries. The result is the template CloudFormation receives, and cfn-lint reads clean
+ * resources and the dashboard, leaves out the redundant `DependsOn` entries. The result is the template
+ * CloudFormation receives, and cfn-lint reads clean
  * (tests/integration/serverlessTemplate).
  */
 export const finishTemplate = (template: CloudFormationTemplate, options: FinishTemplateOptions): void => {

@@ -65,24 +65,27 @@ const eventPattern = (target: ForwardTarget, eventSource: string): Record<string
   ...(target.commands.length === 0 ? {} : { 'detail-type': target.commands.map((command) => DetailType[command]) }),
 });
 
-const alarm = (prefix: string, target: ForwardTarget, options: ForwardToOptions): TemplateResource => ({
-  Type: 'AWS::CloudWatch::Alarm',
-  Properties: {
-    AlarmName: `${options.service}-${options.stage}-forward-${new URL(target.url).host}-${prefix.slice(-8)}-dead-letters`,
-    AlarmDescription: `Events that ${new URL(target.url).host} did not take in a day of retries wait in the dead-letter queue`,
-    Namespace: 'AWS/SQS',
-    MetricName: 'ApproximateNumberOfMessagesVisible',
-    Dimensions: [{ Name: 'QueueName', Value: getAtt(`${prefix}DeadLetterQueue`, 'QueueName') }],
-    Statistic: 'Maximum',
-    Period: 300,
-    EvaluationPeriods: 1,
-    Threshold: 1,
-    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    TreatMissingData: 'notBreaching',
-    AlarmActions: [ref('AlarmTopic')],
-    OKActions: [ref('AlarmTopic')],
-  },
-});
+const alarm = (prefix: string, target: ForwardTarget, options: ForwardToOptions): TemplateResource => {
+  const host = new URL(target.url).host;
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: `${options.service}-${options.stage}-forward-${host}-${prefix.slice(-8)}-dead-letters`,
+      AlarmDescription: `Events that ${host} did not take in a day of retries wait in the dead-letter queue`,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(`${prefix}DeadLetterQueue`, 'QueueName') }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [ref('AlarmTopic')],
+      OKActions: [ref('AlarmTopic')],
+    },
+  };
+};
 
 /** One endpoint's resources, by logical ID. */
 export const forwardTargetResources = (
@@ -166,7 +169,9 @@ export const forwardTargetResources = (
       Type: 'AWS::Events::Rule',
       Properties: {
         Name: name,
-        Description: `Published events${target.commands.length === 0 ? '' : ' of the listed commands'} to ${new URL(target.url).host}`,
+        Description: `Published events${target.commands.length === 0 ? '' : ' of the listed commands'} to ${
+          new URL(target.url).host
+        }`,
         EventBusName: ref('EventBus'),
         EventPattern: eventPattern(target, options.eventSource),
         State: 'ENABLED',

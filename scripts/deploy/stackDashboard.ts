@@ -71,7 +71,9 @@ export const stackDashboard = ({
   // Every rule on the bus (the forwardTo endpoints' and any other): a custom bus's metrics carry its name.
   const busRules = (metricName: string, id: string) => [
     {
-      expression: `SEARCH('{AWS/Events,EventBusName,RuleName} EventBusName="${sub('EventBus')}" MetricName="${metricName}"', 'Sum', 300)`,
+      expression:
+        `SEARCH('{AWS/Events,EventBusName,RuleName} EventBusName="${sub('EventBus')}" ` +
+        `MetricName="${metricName}"', 'Sum', 300)`,
       id,
       label: metricName,
     },

@@ -44,7 +44,8 @@ const entrySettings = {
   source: settings.source,
 };
 const publish = (entries: Parameters<typeof publishEntries>[1]) => publishEntries(eventBridge, entries);
-const where = `table ${tableName}, bus ${entrySettings.eventBusName} (${stack ? `npm start, pid ${stack.pid}` : 'AWS'})`;
+const origin = stack ? `npm start, pid ${stack.pid}` : 'AWS';
+const where = `table ${tableName}, bus ${entrySettings.eventBusName} (${origin})`;
 
 let exitCode = 0;
 try {

@@ -128,7 +128,7 @@ describe('the publisher (stage prod)', () => {
     );
   });
 
-  it('reads new event items from the stream with the settings of publishStreamSource.json, failures to the queue', () => {
+  it('reads new event items from the stream as publishStreamSource.json says, failures to the queue', () => {
     const mappings = ofType(prod, 'AWS::Lambda::EventSourceMapping').filter(
       ([, mapping]) => mapping.Properties.FunctionName['Fn::GetAtt'][0] === 'PublishLambdaFunction',
     );
@@ -186,7 +186,7 @@ describe('the publisher (stage prod)', () => {
     expect(putters.map(([name]) => name)).toEqual(['PublishRole']);
   });
 
-  it('keeps what it could not publish 14 days, encrypted, and alarms on any of it, on its errors and on its lag', () => {
+  it('keeps what it could not publish 14 days, encrypted; alarms on any of it, on its errors and its lag', () => {
     expect(prod.Resources.UnpublishedEventsQueue?.Properties).toEqual({
       MessageRetentionPeriod: 1209600,
       SqsManagedSseEnabled: true,
@@ -225,7 +225,7 @@ describe('forwardTo (two endpoints, one with commands and auth)', () => {
   const resourceOf = (url: string, kind: string) =>
     forwarding.template.Resources[`${forwardLogicalIdPrefix(url)}${kind}`];
 
-  it('gives each endpoint a rule, an API destination, a connection, a role, a dead-letter queue, its policy and alarm', () => {
+  it('gives each endpoint a rule, API destination, connection, role, dead-letter queue, its policy and alarm', () => {
     const forwardIds = Object.keys(forwarding.template.Resources).filter((id) => id.startsWith('Forward'));
     const kinds = [
       'ApiDestination',
@@ -322,7 +322,7 @@ describe('forwardTo (two endpoints, one with commands and auth)', () => {
     });
   });
 
-  it("puts the auth secret in the template only as a dynamic reference, and the stage's name where there is none", () => {
+  it("puts the auth secret in the template only as a dynamic reference, the stage's name where there is none", () => {
     expect(resourceOf(HOOKS_URL, 'Connection')?.Properties).toEqual({
       Name: `tencent-chat-webhooks-prod-forward-${forwardLogicalIdPrefix(HOOKS_URL).slice(-8)}`,
       Description: 'Calls hooks.example.com for stage prod',

@@ -51,12 +51,13 @@ describe('the published event of a recorded item', () => {
     expect(entry.EventBusName).toBe(SETTINGS.eventBusName);
     expect(entry.DetailType).toBe(DetailType[item?.command?.S as keyof typeof DetailType]);
     expect(entry.Time).toEqual(new Date(Number(item?.eventTime?.N)));
+    const encodedGroupId = encodeURIComponent(item?.groupId?.S ?? '');
     expect(detail).toMatchObject({
       groupId: item?.groupId?.S,
       command: item?.command?.S,
       deliveryId: item?.deliveryId?.S,
       body: sample.isBase64Encoded ? Buffer.from(sample.body, 'base64').toString('utf8') : sample.body,
-      bodyPath: `/groups/${encodeURIComponent(item?.groupId?.S ?? '')}/events/${item?.eventTime?.N}-${item?.deliveryId?.S}`,
+      bodyPath: `/groups/${encodedGroupId}/events/${item?.eventTime?.N}-${item?.deliveryId?.S}`,
     });
     expect(detail).not.toHaveProperty('pk');
     expect(detail).not.toHaveProperty('expiresAt');

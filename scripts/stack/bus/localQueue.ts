@@ -99,7 +99,8 @@ const batchEntries = (input: Record<string, unknown>): Record<string, unknown>[]
     if (typeof id !== 'string' || !/^[\w-]{1,80}$/.test(id))
       throw sqsError(
         'InvalidBatchEntryId',
-        `A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.`,
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. ' +
+          'It can be at most 80 letters long.',
       );
   if (new Set(ids).size !== ids.length)
     throw sqsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
