@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SORT_KEY_PREFIX } from '../../lib/dynamo/tableKeys.js';
 import { scanAllItems } from '../../scripts/stack/dynamo/eventsTable.js';
 import { localDynamoClient } from '../../scripts/stack/dynamo/localDynamoClient.js';
-import { LOCAL_TABLE_NAME, repositoryRoot } from '../../scripts/stack/localSettings.js';
+import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
 import { freePort } from '../../scripts/stack/process/freePort.js';
 import type { RunningStack } from '../../scripts/stack/runningStack.js';
 import { dynamodbLocalSkipReason, TestEngine, testEngines } from '../support/dynaliteTable.js';
@@ -12,6 +12,7 @@ import { documentedDetail } from '../support/eventSchemas.js';
 import { type HttpReceiver, startHttpReceiver } from '../support/httpReceiver.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
 import { postLikeTencent } from '../support/rawHttp.js';
+import { runTool } from '../support/runTool.js';
 
 /** An API Gateway sample of events/ as the request Tencent sends: its query and its body's bytes. */
 const tencentRequestOf = (file: string): { path: string; body: string } => {
@@ -91,4 +92,27 @@ describe.each(testEngines)('npm start on %s, with FORWARD_TO at a real HTTP endp
     expect(new Set(delivered).size).toBe(delivered.length);
     expect([...delivered].sort()).toEqual([...recorded].sort());
   }, 120_000);
+
+  it("publishes a group's recorded events again with npm run republish, each with the deliveryId it had", async () => {
+    // Arrange: what the first test delivered
+    const before = receiver.requests.map((request) => JSON.parse(request.body).detail.deliveryId as string);
+    const ofGroup = receiver.requests.filter((request) => JSON.parse(request.body).detail.groupId === '@TGS#2J4SZEAEL');
+    expect(ofGroup.length).toBeGreaterThan(0);
+
+    // Act
+    const run = await runTool([tsxCli, 'scripts/tools/republish.ts', '@TGS#2J4SZEAEL'], {
+      LOCAL_DATA_DIR: server.dataDirectory,
+    });
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`${ofGroup.length} events published again`);
+    expect(run.status).toBe(0);
+    await expect.poll(() => receiver.requests.length, { timeout: 30_000 }).toBe(before.length + ofGroup.length);
+    const again = receiver.requests.slice(before.length).map((request) => JSON.parse(request.body).detail);
+    for (const detail of again) {
+      expect(detail.groupId).toBe('@TGS#2J4SZEAEL');
+      expect(before).toContain(detail.deliveryId);
+    }
+  }, 90_000);
 });
