@@ -76,7 +76,7 @@ export const RUNNING_STACK_RECORDED = 'The local tools find this npm start';
 
 export const recordedMessage = (): string =>
   `${RUNNING_STACK_RECORDED} through ${shownPath(runningStackFile)} (npm run invoke, group, replay, ` +
-  `rebuild-state, smoke).`;
+  `rebuild-state, republish, events, smoke).`;
 
 /** The one line a second `npm start` prints before it exits 1. */
 export const alreadyRunningMessage = (stack: RunningStack): string =>
