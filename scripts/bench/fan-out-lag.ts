@@ -10,19 +10,17 @@
  */
 import '../stack/quietNodeVersionWarning.js';
 import { loadavg } from 'node:os';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { publishEntries } from '../../lib/fanOut/publishEntries.js';
 import { DEFAULT_EVENT_SOURCE } from '../../lib/fanOut/publishedEvent.js';
 import { createPublishStreamHandler } from '../../lib/fanOut/streamHandler.js';
 import { startLocalEventBus } from '../stack/bus/localEventBus.js';
-import { startDynamodbLocal } from '../stack/dynamo/dynamodbLocal.js';
-import { ensureEventsTable } from '../stack/dynamo/eventsTable.js';
-import { LOCAL_CREDENTIALS, localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
+import { LOCAL_CREDENTIALS } from '../stack/dynamo/localDynamoClient.js';
 import { publishMappingSettings } from '../stack/stream/publishFollower.js';
 import { startStreamPoller } from '../stack/stream/streamPoller.js';
 import { hotGroupDeliveryId, startWriter } from './hotGroupWriter.js';
 import { quantile } from './statistics.js';
+import { type StreamingTable, withStreamingTable } from './streamingTable.js';
 
 const flagValue = (flag: string): string | undefined => {
   const index = process.argv.indexOf(flag);
@@ -37,27 +35,20 @@ const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 const deliveryIdOf = (entry: PutEventsRequestEntry): string =>
   (JSON.parse(entry.Detail ?? '{}') as { deliveryId: string }).deliveryId;
 
-const main = async () => {
-  const rate = Number(flagValue('--rate') ?? 1_000);
-  const seconds = Number(flagValue('--seconds') ?? 10);
-  const dynamo = await startDynamodbLocal();
-  const client = localDynamoClient(dynamo.endpoint);
-  const streamsClient = new DynamoDBStreamsClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: LOCAL_CREDENTIALS,
-  });
+const measure = async (
+  { endpoint, client, streamsClient, tableName }: StreamingTable,
+  rate: number,
+  seconds: number,
+) => {
   const bus = await startLocalEventBus({ region: 'local' });
   const eventBridge = new EventBridgeClient({
     endpoint: bus.endpoint,
     region: 'local',
     credentials: LOCAL_CREDENTIALS,
   });
-  const tableName = 'fan-out-lag';
   const acknowledgedAt = new Map<string, number>();
   const counts = { invocations: 0, records: 0, putEventsCalls: 0, publishedAgain: 0, queued: 0 };
   try {
-    await ensureEventsTable(client, tableName, { stream: true });
     const handler = createPublishStreamHandler({
       settings: { eventBusName: tableName, source: DEFAULT_EVENT_SOURCE },
       publish: async (entries) => {
@@ -90,7 +81,7 @@ const main = async () => {
       },
     });
     const load = loadavg()[0] ?? 0;
-    const writer = startWriter(dynamo.endpoint, tableName, rate, seconds, START_TIME, 'batch');
+    const writer = startWriter({ endpoint, tableName, rate, seconds, startTime: START_TIME, mode: 'batch' });
     await writer.done;
     const written = writer.progress.at(-1)?.written ?? 0;
     const caughtUpBy = Date.now() + CATCH_UP_LIMIT_MS;
@@ -106,7 +97,7 @@ const main = async () => {
       return wrote === undefined ? [] : [at - wrote];
     });
     const last = writer.progress.at(-1);
-    const result = {
+    return {
       rate,
       seconds,
       written,
@@ -125,15 +116,14 @@ const main = async () => {
       putEventsCalls: counts.putEventsCalls,
       loadAverage: round(load, 2),
     };
-    console.error(JSON.stringify(result));
-    console.log(JSON.stringify(result));
   } finally {
-    client.destroy();
-    streamsClient.destroy();
     eventBridge.destroy();
     await bus.stop();
-    await dynamo.close();
   }
 };
 
-await main();
+const rate = Number(flagValue('--rate') ?? 1_000);
+const seconds = Number(flagValue('--seconds') ?? 10);
+const result = await withStreamingTable('fan-out-lag', (table) => measure(table, rate, seconds));
+console.error(JSON.stringify(result));
+console.log(JSON.stringify(result));

@@ -14,13 +14,10 @@
 import '../stack/quietNodeVersionWarning.js';
 import { loadavg } from 'node:os';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { groupStateKey } from '../../lib/groupState/stateItem.js';
 import { dynamoGroupStateStore } from '../../lib/groupState/store.js';
 import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
-import { startDynamodbLocal } from '../stack/dynamo/dynamodbLocal.js';
-import { ensureEventsTable } from '../stack/dynamo/eventsTable.js';
-import { LOCAL_CREDENTIALS, localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
+import { localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
 import {
   type StreamFunction,
   type StreamMappingSettings,
@@ -29,6 +26,7 @@ import {
   streamMappingSettings,
 } from '../stack/stream/streamPoller.js';
 import { GROUP_ID, startWriter, type WriteMode, type WriterProgress } from './hotGroupWriter.js';
+import { withStreamingTable } from './streamingTable.js';
 
 const SAMPLE_MS = 200;
 /** After the writer stops, how long the state may take to catch up before the run says it did not. */
@@ -118,36 +116,22 @@ interface Phase {
   startPoller(): { poller: StreamPoller; counts: HandlerCounts };
 }
 
-const withFreshDynamodbLocal = async <T>(
+const withFreshDynamodbLocal = <T>(
   oneRecordAtATime: boolean,
   settings: StreamMappingSettings,
   run: (phase: Phase) => Promise<T>,
-): Promise<T> => {
-  const dynamo = await startDynamodbLocal();
-  const client = localDynamoClient(dynamo.endpoint);
-  const streamsClient = new DynamoDBStreamsClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const tableName = 'hot-group';
-  try {
-    await ensureEventsTable(client, tableName, { stream: true });
-    return await run({
-      endpoint: dynamo.endpoint,
+): Promise<T> =>
+  withStreamingTable('hot-group', ({ endpoint, client, streamsClient, tableName }) =>
+    run({
+      endpoint,
       client,
       tableName,
       startPoller() {
-        const { invoke, counts } = countedHandler(dynamo.endpoint, tableName, oneRecordAtATime);
+        const { invoke, counts } = countedHandler(endpoint, tableName, oneRecordAtATime);
         return { poller: startStreamPoller({ client, streamsClient, tableName, invoke, settings }), counts };
       },
-    });
-  } finally {
-    client.destroy();
-    streamsClient.destroy();
-    await dynamo.close();
-  }
-};
+    }),
+  );
 
 const START_TIME = 1_700_000_000_000;
 
@@ -155,7 +139,7 @@ const START_TIME = 1_700_000_000_000;
 const measureRate = async ({ endpoint, client, tableName, startPoller }: Phase, rate: number, seconds: number) => {
   const { poller, counts } = startPoller();
   const load = loadavg()[0] ?? 0;
-  const writer = startWriter(endpoint, tableName, rate, seconds, START_TIME, writeMode());
+  const writer = startWriter({ endpoint, tableName, rate, seconds, startTime: START_TIME, mode: writeMode() });
   const samples: Sample[] = [];
   let writing = true;
   void writer.done.finally(() => (writing = false));
@@ -202,7 +186,14 @@ const measureRate = async ({ endpoint, client, tableName, startPoller }: Phase, 
 /** `backlog` events written with no poller running, then folded: the most the handler absorbs a second. */
 const measureBacklog = async ({ endpoint, client, tableName, startPoller }: Phase, backlog: number) => {
   const load = loadavg()[0] ?? 0;
-  const writer = startWriter(endpoint, tableName, 100_000, backlog / 100_000, START_TIME, writeMode());
+  const writer = startWriter({
+    endpoint,
+    tableName,
+    rate: 100_000,
+    seconds: backlog / 100_000,
+    startTime: START_TIME,
+    mode: writeMode(),
+  });
   await writer.done;
   const last = writer.progress.at(-1) as WriterProgress;
   const begin = Date.now();

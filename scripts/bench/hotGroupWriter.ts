@@ -61,18 +61,21 @@ export interface WriterProgress {
  */
 export type WriteMode = 'put' | 'batch';
 
+/** One run of the writer: `rate` events a second for `seconds`, EventTimes from `startTime` on. */
+export interface WriterRun {
+  endpoint: string;
+  tableName: string;
+  rate: number;
+  seconds: number;
+  startTime: number;
+  mode: WriteMode;
+}
+
 /**
  * The writer (a child process, so its requests do not share the handler's event loop): `rate` events a second
  * for `seconds`, at most MAX_WRITES_IN_FLIGHT requests at a time; reports what DynamoDB acknowledged every 100 ms.
  */
-const runWriter = async (
-  endpoint: string,
-  tableName: string,
-  rate: number,
-  seconds: number,
-  startTime: number,
-  mode: WriteMode,
-): Promise<void> => {
+const runWriter = async ({ endpoint, tableName, rate, seconds, startTime, mode }: WriterRun): Promise<void> => {
   const client = localDynamoClient(endpoint);
   let issued = 0;
   let written = 0;
@@ -134,14 +137,8 @@ const runWriter = async (
   client.destroy();
 };
 
-export const startWriter = (
-  endpoint: string,
-  tableName: string,
-  rate: number,
-  seconds: number,
-  startTime: number,
-  mode: WriteMode,
-) => {
+export const startWriter = (run: WriterRun) => {
+  const { endpoint, tableName, rate, seconds, startTime, mode } = run;
   const child: ChildProcess = fork(
     fileURLToPath(import.meta.url),
     ['--writer', endpoint, tableName, String(rate), String(seconds), String(startTime), mode],
@@ -160,13 +157,13 @@ export const startWriter = (
 
 if (process.argv[2] === '--writer') {
   const [, , , endpoint, tableName, rate, seconds, startTime, mode] = process.argv;
-  await runWriter(
-    endpoint as string,
-    tableName as string,
-    Number(rate),
-    Number(seconds),
-    Number(startTime),
-    mode === 'batch' ? 'batch' : 'put',
-  );
+  await runWriter({
+    endpoint: endpoint as string,
+    tableName: tableName as string,
+    rate: Number(rate),
+    seconds: Number(seconds),
+    startTime: Number(startTime),
+    mode: mode === 'batch' ? 'batch' : 'put',
+  });
   process.exit(0);
 }
