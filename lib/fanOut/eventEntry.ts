@@ -1,6 +1,14 @@
 import { gunzipSync } from 'node:zlib';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type ItemImage, listOf, numberOf, type PlainValue, plainObject, textOf } from '../dynamo/attributeValue.js';
+import {
+  type ItemImage,
+  listOf,
+  numberOf,
+  type PlainValue,
+  plainObject,
+  plainValue,
+  textOf,
+} from '../dynamo/attributeValue.js';
 import { BULKY_TYPED_FIELDS } from '../eventStore/bodyLayout.js';
 import { BODY_STORAGE_ATTRIBUTES } from '../eventStore/storedBody.js';
 import type { GroupCommandName } from '../tencent/commands.js';
@@ -59,9 +67,6 @@ const inlineBodyOf = (image: ItemImage): string | undefined => {
   const compressed = bytesOf(image.bodyGzip);
   return compressed === undefined ? undefined : gunzipSync(compressed).toString('utf8');
 };
-
-const plainValue = (value: unknown): PlainValue | undefined =>
-  value === undefined ? undefined : plainObject({ value }).value;
 
 /** The item is an event this receiver recorded: the fields the detail cannot do without are there. */
 const isEventImage = (attributes: { [key: string]: PlainValue }): boolean =>

@@ -132,4 +132,14 @@ describe('the published event of a recorded item', () => {
       eventEntry({ groupId: { S: 'x' }, command: { S: 'Group.Unknown' }, eventTime: { N: '1' } }, SETTINGS),
     ).toBeUndefined();
   });
+
+  it.each([
+    ['an eventId of another shape', '1670574414123_ab43c9f9831a40fb0a1c4e4829f36cc4', 400, 'EventIdInvalid'],
+    ['an event the group does not have', '1670574414123-ab43c9f9831a40fb0a1c4e4829f36cc4', 404, 'EventNotFound'],
+  ])('answers %s at GET /groups/{groupId}/events/{eventId} with %i %s', async (_, eventId, status, error) => {
+    const reader = dynamoGroupReader({ client: table.client, tableName: table.tableName });
+    const answer = await createGroupsApiHandler({ reader })(groupEventRequest('@TGS#2J4SZEAEL', eventId));
+    expect(answer.statusCode).toBe(status);
+    expect(JSON.parse(answer.body)).toMatchObject({ error });
+  });
 });
