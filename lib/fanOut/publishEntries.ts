@@ -1,6 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { waitUpTo } from '../backoff.js';
 import { describeError } from '../log.js';
+import { batchesOf } from './batches.js';
 import { ENTRY_LIMIT_BYTES, entrySizeBytes } from './eventEntry.js';
 
 /** PutEvents takes at most this many entries a call. */
@@ -23,23 +24,12 @@ export interface PublishOptions {
 const jitteredBackoff = (retry: number): Promise<void> => waitUpTo(100 * 2 ** (retry - 1));
 
 /** Consecutive entries in calls of at most ten whose sizes together stay under EventBridge's limit. */
-export const requestsOf = (entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] => {
-  const requests: PutEventsRequestEntry[][] = [];
-  let current: PutEventsRequestEntry[] = [];
-  let currentBytes = 0;
-  for (const entry of entries) {
-    const bytes = entrySizeBytes(entry);
-    if (current.length === ENTRIES_PER_REQUEST || (current.length > 0 && currentBytes + bytes >= ENTRY_LIMIT_BYTES)) {
-      requests.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(entry);
-    currentBytes += bytes;
-  }
-  if (current.length > 0) requests.push(current);
-  return requests;
-};
+export const requestsOf = (entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] =>
+  batchesOf(entries, {
+    maxItems: ENTRIES_PER_REQUEST,
+    sizeOf: entrySizeBytes,
+    fits: (totalBytes) => totalBytes < ENTRY_LIMIT_BYTES,
+  });
 
 /** One call: the entries it did not publish, each with why (a failed call fails all of its entries). */
 const putEvents = async (client: EventBridgeClient, entries: PutEventsRequestEntry[]): Promise<UnpublishedEntry[]> => {

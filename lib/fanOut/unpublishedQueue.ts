@@ -1,5 +1,6 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { batchesOf } from './batches.js';
 import type { UnpublishedEntry } from './publishEntries.js';
 
 /** SQS's limit on one message and on one batch's messages together (raised from 256 KiB in August 2025). */
@@ -49,23 +50,12 @@ export const entryOfMessage = (body: string): PutEventsRequestEntry | undefined 
 export type UnpublishedQueue = (entries: readonly UnpublishedEntry[]) => Promise<void>;
 
 /** Consecutive message bodies in batches SQS takes: ten at most, under its size limit together. */
-const batchesOf = (bodies: readonly string[]): string[][] => {
-  const batches: string[][] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  for (const body of bodies) {
-    const size = Buffer.byteLength(body, 'utf8');
-    if (current.length === MESSAGES_PER_BATCH || (current.length > 0 && bytes + size > QUEUE_MESSAGE_LIMIT_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(body);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-};
+const messageBatchesOf = (bodies: readonly string[]): string[][] =>
+  batchesOf(bodies, {
+    maxItems: MESSAGES_PER_BATCH,
+    sizeOf: (body) => Buffer.byteLength(body, 'utf8'),
+    fits: (totalBytes) => totalBytes <= QUEUE_MESSAGE_LIMIT_BYTES,
+  });
 
 /** Sends one batch, again for the messages SQS did not take; throws when some were never taken. */
 const sendBatch = async (client: SQSClient, queueUrl: string, bodies: string[]): Promise<void> => {
@@ -84,5 +74,5 @@ export const sqsUnpublishedQueue =
   (client: SQSClient, queueUrl: string): UnpublishedQueue =>
   async (entries) => {
     const bodies = entries.map((entry) => JSON.stringify(unpublishedMessage(entry)));
-    await Promise.all(batchesOf(bodies).map((batch) => sendBatch(client, queueUrl, batch)));
+    await Promise.all(messageBatchesOf(bodies).map((batch) => sendBatch(client, queueUrl, batch)));
   };
