@@ -70,15 +70,25 @@ await exitIfAnyPortBusy([
 ]);
 // The local bus and the queue of what could not be published (docs/events.md, "On a laptop"); a bad FORWARD_TO is
 // refused before anything starts.
-const fanOut: LocalFanOut = await startLocalFanOut({
-  dataDir: localDataDirectory,
-  forwardTo: process.env.FORWARD_TO,
-  source: eventSourceFrom(),
-  region: process.env.AWS_REGION?.trim() || LOCAL_REGION,
-}).catch((error: unknown) => {
-  console.error(error instanceof ForwardToError ? error.message : `local event bus: ${describeError(error)}`);
-  process.exit(1);
-});
+const startFanOut = () =>
+  startLocalFanOut({
+    dataDir: localDataDirectory,
+    forwardTo: process.env.FORWARD_TO,
+    source: eventSourceFrom(),
+    region: process.env.AWS_REGION?.trim() || LOCAL_REGION,
+  }).catch((error: unknown) => {
+    console.error(error instanceof ForwardToError ? error.message : `local event bus: ${describeError(error)}`);
+    process.exit(1);
+  });
+// Its ports are any free ones, never one npm start is about to bind (free now, so the system may hand it out).
+const ownPorts = [httpPort, portFrom(process.env.OFFLINE_LAMBDA_PORT, DEFAULT_OFFLINE_LAMBDA_PORT), dynamodbPort];
+const takesOwnPort = ({ eventBusEndpoint, queueEndpoint }: LocalFanOut) =>
+  [eventBusEndpoint, queueEndpoint].some((endpoint) => ownPorts.includes(Number(new URL(endpoint).port)));
+let fanOut: LocalFanOut = await startFanOut();
+while (takesOwnPort(fanOut)) {
+  await fanOut.stop();
+  fanOut = await startFanOut();
+}
 const forwardedTo = process.env.FORWARD_TO?.trim() ? ` → ${process.env.FORWARD_TO.trim()}` : '';
 console.log(`Event bus: ${fanOut.eventBusEndpoint}${forwardedTo} (npm run events shows what is published)`);
 const dynamo = await startStackDynamo().catch((error: unknown) => {

@@ -40,12 +40,7 @@ export interface LocalServer {
   stop(): Promise<number | null>;
 }
 
-/**
- * `npm start` as a user runs it, with `env` as its whole environment plus free ports, resolved once it has
- * recorded itself for the local tools (after serverless-offline is ready). Unless `env` names a LOCAL_DATA_DIR,
- * it gets a temporary one of its own: it is never taken for (or refused by) the developer's `npm start` on .data/.
- */
-export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<LocalServer> => {
+const startLocalServerOnce = async (env: NodeJS.ProcessEnv, timeoutMs: number): Promise<LocalServer> => {
   const port = await freePort();
   const givenData = env.LOCAL_DATA_DIR;
   const dataDirectory = givenData || mkdtempSync(join(tmpdir(), 'local-server-'));
@@ -83,4 +78,26 @@ export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_00
       return exited;
     },
   };
+};
+
+/** What npm start (or serverless-offline under it) prints when a port it was given is taken. */
+const PORT_TAKEN = /EADDRINUSE|is already in use/;
+/** Tries with fresh ports when one was taken between its choice and npm start's bind (another process got it). */
+const ATTEMPTS_WHEN_A_PORT_IS_TAKEN = 3;
+
+/**
+ * `npm start` as a user runs it, with `env` as its whole environment plus free ports, resolved once it has
+ * recorded itself for the local tools (after serverless-offline is ready). Unless `env` names a LOCAL_DATA_DIR,
+ * it gets a temporary one of its own: it is never taken for (or refused by) the developer's `npm start` on .data/.
+ * A free port can be taken by another process before npm start binds it (a busy machine runs many servers): then
+ * it starts again on other free ports.
+ */
+export const startLocalServer = async (env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<LocalServer> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startLocalServerOnce(env, timeoutMs);
+    } catch (error) {
+      if (attempt >= ATTEMPTS_WHEN_A_PORT_IS_TAKEN || !PORT_TAKEN.test((error as Error).message)) throw error;
+    }
+  }
 };
