@@ -126,3 +126,13 @@ export const eventEntry = (
   }
   return entry;
 };
+
+/** The `deliveryId` in an entry's detail (for log lines and counts); undefined when there is none. */
+export const deliveryIdOf = (entry: PutEventsRequestEntry): string | undefined => {
+  try {
+    const { deliveryId } = JSON.parse(entry.Detail ?? '{}') as { deliveryId?: unknown };
+    return typeof deliveryId === 'string' ? deliveryId : undefined;
+  } catch {
+    return undefined;
+  }
+};

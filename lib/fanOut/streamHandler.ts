@@ -2,7 +2,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ItemImage } from '../dynamo/attributeValue.js';
 import { describeError, writeLog } from '../log.js';
-import { type EntrySettings, eventEntry } from './eventEntry.js';
+import { deliveryIdOf, type EntrySettings, eventEntry } from './eventEntry.js';
 import type { UnpublishedEntry } from './publishEntries.js';
 import type { UnpublishedQueue } from './unpublishedQueue.js';
 
@@ -18,14 +18,6 @@ const recordEntry = (record: DynamoDBRecord, settings: EntrySettings): RecordEnt
   if (record.eventName !== 'INSERT') return undefined;
   const entry = eventEntry((record.dynamodb?.NewImage ?? {}) as ItemImage, settings);
   return entry && { entry, sequenceNumber: record.dynamodb?.SequenceNumber ?? '' };
-};
-
-const deliveryIdOf = (entry: PutEventsRequestEntry): unknown => {
-  try {
-    return (JSON.parse(entry.Detail ?? '{}') as { deliveryId?: unknown }).deliveryId;
-  } catch {
-    return undefined;
-  }
 };
 
 /**

@@ -1,4 +1,3 @@
-import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { batchesOf } from './batches.js';
 import type { UnpublishedEntry } from './publishEntries.js';
@@ -29,18 +28,25 @@ export const unpublishedMessage = ({ entry, errorCode, errorMessage }: Unpublish
   failedAt: new Date().toISOString(),
 });
 
-/** The PutEvents entry a queue message holds; undefined for a message of another kind. */
-export const entryOfMessage = (body: string): PutEventsRequestEntry | undefined => {
+/** Which recorded event a queue message names. */
+export interface RecordedEventKey {
+  groupId: string;
+  eventTime: number;
+  deliveryId: string;
+}
+
+/**
+ * The event a queue message names; undefined for a message of another kind. Only a pointer: whoever may send to the
+ * queue could write any entry into it, so the event is published again from the table, never from the message.
+ */
+export const recordedEventOfMessage = (body: string): RecordedEventKey | undefined => {
   try {
     const { unpublished } = JSON.parse(body) as Partial<UnpublishedMessage>;
-    if (unpublished === undefined || typeof unpublished.detail !== 'string') return undefined;
-    return {
-      EventBusName: unpublished.eventBusName,
-      Source: unpublished.source,
-      DetailType: unpublished.detailType,
-      Time: new Date(unpublished.time),
-      Detail: unpublished.detail,
-    };
+    if (typeof unpublished?.detail !== 'string') return undefined;
+    const { groupId, eventTime, deliveryId } = JSON.parse(unpublished.detail) as Partial<RecordedEventKey>;
+    if (typeof groupId !== 'string' || typeof eventTime !== 'number' || typeof deliveryId !== 'string')
+      return undefined;
+    return { groupId, eventTime, deliveryId };
   } catch {
     return undefined;
   }

@@ -10,30 +10,24 @@
  */
 import '../stack/quietNodeVersionWarning.js';
 import { loadavg } from 'node:os';
-import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { deliveryIdOf } from '../../lib/fanOut/eventEntry.js';
 import { publishEntries } from '../../lib/fanOut/publishEntries.js';
 import { DEFAULT_EVENT_SOURCE } from '../../lib/fanOut/publishedEvent.js';
 import { createPublishStreamHandler } from '../../lib/fanOut/streamHandler.js';
 import { startLocalEventBus } from '../stack/bus/localEventBus.js';
 import { LOCAL_CREDENTIALS } from '../stack/dynamo/localDynamoClient.js';
+import { flagValue } from '../stack/process/flagValue.js';
 import { publishMappingSettings } from '../stack/stream/publishFollower.js';
 import { startStreamPoller } from '../stack/stream/streamPoller.js';
 import { hotGroupDeliveryId, startWriter } from './hotGroupWriter.js';
 import { quantile } from './statistics.js';
 import { type StreamingTable, withStreamingTable } from './streamingTable.js';
 
-const flagValue = (flag: string): string | undefined => {
-  const index = process.argv.indexOf(flag);
-  return index < 0 ? undefined : process.argv[index + 1];
-};
-
 /** After the writer stops, how long publishing may take to catch up before the run says it did not. */
 const CATCH_UP_LIMIT_MS = 60_000;
 const START_TIME = 1_700_000_000_000;
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
-
-const deliveryIdOf = (entry: PutEventsRequestEntry): string =>
-  (JSON.parse(entry.Detail ?? '{}') as { deliveryId: string }).deliveryId;
 
 const measure = async (
   { endpoint, client, streamsClient, tableName }: StreamingTable,
@@ -58,7 +52,7 @@ const measure = async (
         const unpublished = new Set(failed.map(({ entry }) => entry));
         for (const entry of entries) {
           if (unpublished.has(entry)) continue;
-          const deliveryId = deliveryIdOf(entry);
+          const deliveryId = deliveryIdOf(entry) ?? '';
           if (acknowledgedAt.has(deliveryId)) counts.publishedAgain += 1;
           else acknowledgedAt.set(deliveryId, now);
         }

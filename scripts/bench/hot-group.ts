@@ -18,6 +18,7 @@ import { groupStateKey } from '../../lib/groupState/stateItem.js';
 import { dynamoGroupStateStore } from '../../lib/groupState/store.js';
 import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandler.js';
 import { localDynamoClient } from '../stack/dynamo/localDynamoClient.js';
+import { flagValue } from '../stack/process/flagValue.js';
 import {
   type StreamFunction,
   type StreamMappingSettings,
@@ -31,11 +32,6 @@ import { withStreamingTable } from './streamingTable.js';
 const SAMPLE_MS = 200;
 /** After the writer stops, how long the state may take to catch up before the run says it did not. */
 const CATCH_UP_LIMIT_MS = 60_000;
-
-const flagValue = (flag: string): string | undefined => {
-  const index = process.argv.indexOf(flag);
-  return index < 0 ? undefined : process.argv[index + 1];
-};
 
 const writeMode = (): WriteMode => (flagValue('--writes') === 'batch' ? 'batch' : 'put');
 

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJsonFile, writeJsonFile } from './jsonFile.js';
 import { localDataDirectory, shownPath } from './localSettings.js';
 
 /**
@@ -33,13 +34,8 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-const readRecorded = (): Partial<RunningStack> | undefined => {
-  try {
-    return JSON.parse(readFileSync(runningStackFile, 'utf8')) as Partial<RunningStack>;
-  } catch {
-    return undefined;
-  }
-};
+const readRecorded = (): Partial<RunningStack> | undefined =>
+  readJsonFile<Partial<RunningStack> | undefined>(runningStackFile, undefined);
 
 /** The `npm start` that runs now, or undefined: no file, an unreadable one, or a stale one (its pid is gone). */
 export const readRunningStack = (): RunningStack | undefined => {
@@ -54,13 +50,8 @@ export const readRunningStack = (): RunningStack | undefined => {
   return complete && isAlive(pid) ? (stack as RunningStack) : undefined;
 };
 
-/** Written whole or not at all (a rename), so a tool never reads half of it. */
-export const recordRunningStack = (stack: RunningStack): void => {
-  mkdirSync(localDataDirectory, { recursive: true });
-  const partial = `${runningStackFile}.${stack.pid}.partial`;
-  writeFileSync(partial, `${JSON.stringify(stack, null, 2)}\n`);
-  renameSync(partial, runningStackFile);
-};
+/** Written whole or not at all, so a tool never reads half of it. */
+export const recordRunningStack = (stack: RunningStack): void => writeJsonFile(runningStackFile, stack, 2);
 
 /** Removes the file if it still names `pid` (this process by default). */
 export const forgetRunningStack = (pid: number = process.pid): void => {

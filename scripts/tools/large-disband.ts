@@ -6,12 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { repositoryRoot } from '../stack/localSettings.js';
+import { flagValue } from '../stack/process/flagValue.js';
 import { largeDisbandBody, largeDisbandEvent, membersForBytes } from './largeDisbandBody.js';
-
-const flagValue = (flag: string): string | undefined => {
-  const index = process.argv.indexOf(flag);
-  return index < 0 ? undefined : process.argv[index + 1];
-};
 
 const bytes = flagValue('--bytes');
 const members = bytes === undefined ? Number(flagValue('--members') ?? 6_000) : membersForBytes(Number(bytes));

@@ -12,6 +12,7 @@ import '../stack/quietNodeVersionWarning.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { eventEntry } from '../../lib/fanOut/eventEntry.js';
 import { publishEntries } from '../../lib/fanOut/publishEntries.js';
 import { LOCAL_EVENT_BUS_NAME, readPublishSettings } from '../../lib/fanOut/publishSettings.js';
 import { describeError } from '../../lib/log.js';
@@ -19,7 +20,7 @@ import { LOCAL_CREDENTIALS, localDynamoClient } from '../stack/dynamo/localDynam
 import { LOCAL_TABLE_NAME } from '../stack/localSettings.js';
 import { readRunningStack } from '../stack/runningStack.js';
 import { drainUnpublishedQueue } from './republish/drainQueue.js';
-import { groupEventItems, type TimeRange, tableEventItems } from './republish/recordedEvents.js';
+import { groupEventItems, recordedEventItem, type TimeRange, tableEventItems } from './republish/recordedEvents.js';
 import { parseRepublishArgs } from './republish/republishArgs.js';
 import { republishItems } from './republish/republishItems.js';
 
@@ -62,6 +63,10 @@ try {
       sqs,
       queueUrl,
       publish,
+      recordedEntry: async (key) => {
+        const item = await recordedEventItem(dynamo, tableName, key);
+        return item && eventEntry(item, entrySettings);
+      },
       republishReceived: (window: TimeRange) =>
         republishItems(tableEventItems(dynamo, tableName, window, 'receivedAt'), entrySettings, publish),
     });

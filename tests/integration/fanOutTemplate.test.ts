@@ -9,20 +9,11 @@ import { GroupCommand } from '../../lib/tencent/commands.js';
 import { FORWARD_RETRY_POLICY, forwardLogicalIdPrefix, STAGE_HEADER } from '../../scripts/deploy/forwardToResources.js';
 import { DEFAULT_FORWARD_RATE_PER_SECOND } from '../../scripts/deploy/forwardToSetting.js';
 import type { Resource, Template, TemplateJson } from '../support/cloudFormation.js';
-import { PACKAGE_TIMEOUT_MS, serverlessPackage } from '../support/serverlessPackage.js';
+import { DEPLOYED_STAGE_PARAMS, PACKAGE_TIMEOUT_MS, serverlessPackage } from '../support/serverlessPackage.js';
 
 /** The fan-out (the bus, its archive, the publisher, the forwardTo endpoints) as `serverless package` writes it. */
 
-const PROD_SETTINGS = [
-  '--stage',
-  'prod',
-  '--param',
-  'sdkAppId=1400123456',
-  '--param',
-  'region=eu-west-1',
-  '--param',
-  'callbackTokenParameter=/chat/prod/callback-token',
-];
+const PROD_SETTINGS = ['--stage', 'prod', ...DEPLOYED_STAGE_PARAMS];
 const HOOKS_URL = 'https://hooks.example.com/tencent';
 const OTHER_URL = 'https://other.example.org/in';
 const HOOK_SECRET = 'chat/prod/hook-key';

@@ -9,26 +9,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroupsApiHandler, GroupsRoute } from '../../lib/groupsApi/handler.js';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
-import {
-  dynamodbLocalSkipReason,
-  startTestTable,
-  TestEngine,
-  type TestTable,
-  testEngines,
-} from '../support/dynaliteTable.js';
+import { describeOnEachEngine, startTestTable, type TestTable } from '../support/dynaliteTable.js';
 import { groupsApiRequest } from '../support/groupsApiRequest.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 
 const GROUP_ID = '@TGS#2J4SZEAEL';
-describe.each(testEngines)('the read API on %s', (engine) => {
-  const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
-  if (skipReason !== undefined) {
-    it.skip(`skipped: ${skipReason}`, () => {});
-    return;
-  }
-
+describeOnEachEngine('the read API on %s', (engine) => {
   let table: TestTable;
   let tableName: string;
 

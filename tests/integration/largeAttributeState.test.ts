@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { dynamoEventStore } from '../../lib/eventStore/dynamoEventStore.js';
 import {
   groupStateView,
@@ -17,7 +17,7 @@ import { GroupCommand } from '../../lib/tencent/commands.js';
 import { groupAttrOfBody } from '../../lib/tencent/groupAttrChanged.js';
 import { InputLimit } from '../../lib/tencent/limits.js';
 import { createWebhookHandler } from '../../lib/webhook/handler.js';
-import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { describeOnEachEngine, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
@@ -62,12 +62,7 @@ const stateFoldedFromBodies = (items: Record<string, AttributeValue>[], bodies: 
   return { view: groupStateView(bounded.state), attributesTruncated: bounded.attributesTruncated };
 };
 
-describe.each(testEngines)('attribute changes too large for their event item, on %s', (engine) => {
-  const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
-  if (skipReason !== undefined) {
-    it.skip(skipReason, () => {});
-    return;
-  }
+describeOnEachEngine('attribute changes too large for their event item, on %s', (engine) => {
   const table = useFreshTablePerTest(engine);
 
   const stateStore = () => dynamoGroupStateStore({ client: table.client, tableName: table.tableName });

@@ -8,7 +8,7 @@ import { createGroupStateStreamHandler } from '../../lib/groupState/streamHandle
 import { createGroupsApiHandler } from '../../lib/groupsApi/handler.js';
 import { dynamoGroupReader, EVENTS_RESPONSE_BUDGET_BYTES } from '../../lib/groupsApi/reader.js';
 import { largeDisbandBody, largeDisbandEvent, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
-import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { describeOnEachEngine, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { failFirstPutWhere } from '../support/failingWrites.js';
 import { groupEventsRequest } from '../support/groupsApiRequest.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
@@ -19,12 +19,7 @@ import { tencentEvent } from '../support/tencentRequest.js';
  * Disbands of large groups, recorded whole across items, read back whole, never half-visible. On DynamoDB Local
  * too, whose validation is AWS's (an item over 400 KB is refused), unlike dynalite's.
  */
-describe.each(testEngines)('large bodies on %s', (engine) => {
-  const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
-  if (skipReason !== undefined) {
-    it.skip(skipReason, () => {});
-    return;
-  }
+describeOnEachEngine('large bodies on %s', (engine) => {
   const table = useFreshTablePerTest(engine);
   const GROUP_ID = '@TGS#_large_disband';
   const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EVENT_SORT_KEY_PREFIX } from '../../lib/dynamo/tableKeys.js';
 import { scanAllItems } from '../../scripts/stack/dynamo/eventsTable.js';
 import { localDynamoClient } from '../../scripts/stack/dynamo/localDynamoClient.js';
 import { LOCAL_TABLE_NAME, repositoryRoot, tsxCli } from '../../scripts/stack/localSettings.js';
 import { freePort } from '../../scripts/stack/process/freePort.js';
 import type { RunningStack } from '../../scripts/stack/runningStack.js';
-import { dynamodbLocalSkipReason, TestEngine, testEngines } from '../support/dynaliteTable.js';
+import { describeOnEachEngine, TestEngine } from '../support/dynaliteTable.js';
 import { documentedDetail } from '../support/eventSchemas.js';
 import { type HttpReceiver, startHttpReceiver } from '../support/httpReceiver.js';
 import { type LocalServer, startLocalServer } from '../support/localServer.js';
@@ -31,13 +31,7 @@ const QUIET_AFTER_MS = 3_000;
 
 // npm start publishes each recorded event to its local bus, which POSTs it to FORWARD_TO: the same publish function
 // on both engines, fed by DynamoDB Local's stream or, on dynalite, by the table scan feed.
-describe.each(testEngines)('npm start on %s, with FORWARD_TO at a real HTTP endpoint', (engine) => {
-  const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
-  if (skipReason !== undefined) {
-    it.skip(skipReason, () => {});
-    return;
-  }
-
+describeOnEachEngine('npm start on %s, with FORWARD_TO at a real HTTP endpoint', (engine) => {
   let receiver: HttpReceiver;
   let server: LocalServer;
 

@@ -18,7 +18,7 @@ import { deleteExpiredItems } from '../../scripts/stack/dynamo/timeToLive.js';
 import { startStreamPoller } from '../../scripts/stack/stream/streamPoller.js';
 import { commitUncommittedBodyParts } from '../../scripts/stack/stream/uncommittedBodyParts.js';
 import { largeDisbandBody, largeDisbandEvent, membersForBytes } from '../../scripts/tools/largeDisbandBody.js';
-import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { describeOnEachEngine, TestEngine, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { failFirstPutWhere } from '../support/failingWrites.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { testConfig } from '../support/testConfig.js';
@@ -66,12 +66,7 @@ const WEEK_SECONDS = UNCOMMITTED_BODY_PART_LIFETIME_SECONDS;
  * of a recorded event are committed by the stream's consumer (on dynalite, which has no stream, by the local sweeper's
  * stand-in) and live as long as their event.
  */
-describe.each(testEngines)('orphan body parts on %s', (engine) => {
-  const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
-  if (skipReason !== undefined) {
-    it.skip(skipReason, () => {});
-    return;
-  }
+describeOnEachEngine('orphan body parts on %s', (engine) => {
   const table = useFreshTablePerTest(engine);
   const body = largeDisbandBody({ members: membersForBytes(4 * 1024 * 1024) });
   const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };

@@ -2,18 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventEntry } from '../../lib/fanOut/eventEntry.js';
 import { publishEntries } from '../../lib/fanOut/publishEntries.js';
 import { DEFAULT_EVENT_SOURCE } from '../../lib/fanOut/publishedEvent.js';
 import { createPublishStreamHandler } from '../../lib/fanOut/streamHandler.js';
-import { sqsUnpublishedQueue } from '../../lib/fanOut/unpublishedQueue.js';
+import { sqsUnpublishedQueue, unpublishedMessage } from '../../lib/fanOut/unpublishedQueue.js';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
 import { type LocalFanOut, startLocalFanOut } from '../../scripts/stack/bus/startLocalFanOut.js';
 import { LOCAL_CREDENTIALS } from '../../scripts/stack/dynamo/localDynamoClient.js';
 import { startTableScanFeed } from '../../scripts/stack/stream/tableScanFeed.js';
 import { drainUnpublishedQueue } from '../../scripts/tools/republish/drainQueue.js';
-import { groupEventItems, tableEventItems } from '../../scripts/tools/republish/recordedEvents.js';
+import { groupEventItems, recordedEventItem, tableEventItems } from '../../scripts/tools/republish/recordedEvents.js';
 import { republishItems } from '../../scripts/tools/republish/republishItems.js';
 import { type CapturedLogs, captureLogs } from '../support/captureLogs.js';
 import { startTestTable, type TestTable } from '../support/dynaliteTable.js';
@@ -96,6 +97,12 @@ describe('publishing while the bus fails', () => {
     );
     return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   };
+  const queuedInvisible = async () => {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: fanOut.unpublishedQueueUrl, AttributeNames: ['All'] }),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  };
   const delivered = () => receiver.requests.map((request) => JSON.parse(request.body).detail.deliveryId as string);
   const recordedIds = async () =>
     (await table.scan(tableName)).flatMap((item) => (item.sk?.S?.startsWith('EVENT#') ? [item.deliveryId?.S] : []));
@@ -134,20 +141,37 @@ describe('publishing while the bus fails', () => {
     await expect.poll(() => receiver.requests.length, { timeout: 30_000 }).toBe(1);
     expect(await queued()).toBe(5);
 
-    // Act 3: the republish command empties the queue into the bus
+    // Act 3: someone who may send to the queue adds an event never recorded; the republish command empties the queue
+    const forged = unpublishedMessage({
+      entry: {
+        ...settings,
+        DetailType: 'Group disbanded',
+        Detail: JSON.stringify({ groupId: '@TGS#A', eventTime: 1_001, deliveryId: 'f'.repeat(32), owner: 'attacker' }),
+      },
+      errorCode: 'InternalFailure',
+      errorMessage: 'forged',
+    });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: fanOut.unpublishedQueueUrl, MessageBody: JSON.stringify(forged) }),
+    );
     const drained = await drainUnpublishedQueue({
       sqs,
       queueUrl: fanOut.unpublishedQueueUrl,
       publish,
+      recordedEntry: async (key) => {
+        const item = await recordedEventItem(table.client, tableName, key);
+        return item && eventEntry(item, settings);
+      },
       republishReceived: (window) =>
         republishItems(tableEventItems(table.client, tableName, window), settings, publish),
     });
 
-    // Assess 3: every recorded event delivered once, the queue empty
-    expect(drained).toEqual({ republished: 5, fromTable: 0, left: 0 });
+    // Assess 3: every recorded event delivered once, from the table; the forged one left in the queue, never published
+    expect(drained).toEqual({ republished: 5, fromTable: 0, left: 1 });
     await expect.poll(() => receiver.requests.length, { timeout: 30_000 }).toBe(6);
     expect(delivered().sort()).toEqual((await recordedIds()).sort());
     expect(await queued()).toBe(0);
+    expect(await queuedInvisible()).toBe(1);
   }, 120_000);
 
   it('loses nothing when the queue fails too: the batch is handed on again until it is published', async () => {

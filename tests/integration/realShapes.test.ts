@@ -4,19 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { dynamoGroupReader } from '../../lib/groupsApi/reader.js';
 import { repositoryRoot } from '../../scripts/stack/localSettings.js';
 import { captureLogs } from '../support/captureLogs.js';
-import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { describeOnEachEngine, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { inlineStateWebhook } from '../support/inlineStateWebhook.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { tencentEvent } from '../support/tencentRequest.js';
 
 // On DynamoDB Local too: AWS's own validation rules, which dynalite does not apply.
-describe.each(testEngines)('real shapes on %s', (engine) => {
-  const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
-  if (skipReason !== undefined) {
-    it.skip(skipReason, () => {});
-    return;
-  }
-
+describeOnEachEngine('real shapes on %s', (engine) => {
   /**
    * Record, don't refuse: every shape Tencent may really send is answered OK, recorded once, and shows in the
    * group's state and events; what did not match the documented shape is noted on the item and in a WARN line.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resource } from '../support/cloudFormation.js';
-import { PACKAGE_TIMEOUT_MS, serverlessPackage } from '../support/serverlessPackage.js';
+import { DEPLOYED_STAGE_PARAMS, PACKAGE_TIMEOUT_MS, serverlessPackage } from '../support/serverlessPackage.js';
 
 /** The redrive as `serverless package` would deploy it (stage prod), read from the CloudFormation template. */
 let outputDir: string;
@@ -11,18 +11,7 @@ let resources: Record<string, Resource>;
 
 beforeAll(async () => {
   outputDir = mkdtempSync(join(tmpdir(), 'sls-redrive-'));
-  const run = await serverlessPackage([
-    '--package',
-    outputDir,
-    '--stage',
-    'prod',
-    '--param',
-    'region=eu-west-1',
-    '--param',
-    'sdkAppId=1400123456',
-    '--param',
-    'callbackTokenParameter=/chat/prod/callback-token',
-  ]);
+  const run = await serverlessPackage(['--package', outputDir, '--stage', 'prod', ...DEPLOYED_STAGE_PARAMS]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   resources = JSON.parse(readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
 }, PACKAGE_TIMEOUT_MS);

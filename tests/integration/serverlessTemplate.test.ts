@@ -15,7 +15,12 @@ import { readZipEntry } from '../../scripts/stack/process/zipEntry.js';
 import { startSsmStandIn } from '../../scripts/stack/ssmStandIn.js';
 import { envWithoutReceiverSettings } from '../support/childEnv.js';
 import type { Resource, Template, TemplateJson } from '../support/cloudFormation.js';
-import { PACKAGE_TIMEOUT_MS, serverlessPackage, withServerlessFolder } from '../support/serverlessPackage.js';
+import {
+  DEPLOYED_STAGE_PARAMS,
+  PACKAGE_TIMEOUT_MS,
+  serverlessPackage,
+  withServerlessFolder,
+} from '../support/serverlessPackage.js';
 import {
   type SignatureCheckingAws,
   startSignatureCheckingAws,
@@ -25,15 +30,7 @@ import { signedQuery, TEST_TOKEN, tencentEvent } from '../support/tencentRequest
 
 /** `serverless package` runs offline: these tests read the CloudFormation it would deploy. */
 
-/** What every deployed stage needs; the tests add or override one setting at a time. */
-const PROD_SETTINGS = [
-  '--param',
-  'sdkAppId=1400123456',
-  '--param',
-  'region=eu-west-1',
-  '--param',
-  'callbackTokenParameter=/chat/prod/callback-token',
-];
+const PROD_SETTINGS = DEPLOYED_STAGE_PARAMS;
 const FUNCTION_NAMES = [
   'GroupStateLambdaFunction',
   'GroupsLambdaFunction',

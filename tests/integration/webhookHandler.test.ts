@@ -9,20 +9,14 @@ import { RejectionReason } from '../../lib/tencent/rejection.js';
 import { createWebhookHandler, type WebhookLambdaHandler } from '../../lib/webhook/handler.js';
 import { repositoryRoot } from '../../scripts/stack/localSettings.js';
 import { captureLogs } from '../support/captureLogs.js';
-import { dynamodbLocalSkipReason, TestEngine, testEngines, useFreshTablePerTest } from '../support/dynaliteTable.js';
+import { describeOnEachEngine, useFreshTablePerTest } from '../support/dynaliteTable.js';
 import { invokeHandler } from '../support/invokeHandler.js';
 import { signedQuery, TEST_SDK_APP_ID, TEST_TOKEN, tencentEvent } from '../support/tencentRequest.js';
 import { testConfig } from '../support/testConfig.js';
 import { testEventStore } from '../support/testEventStore.js';
 
 // On DynamoDB Local too: AWS's own validation rules, which dynalite does not apply.
-describe.each(testEngines)('the webhook handler on %s', (engine) => {
-  const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
-  if (skipReason !== undefined) {
-    it.skip(skipReason, () => {});
-    return;
-  }
-
+describeOnEachEngine('the webhook handler on %s', (engine) => {
   const NOW = 1_763_800_000_000;
   const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
 

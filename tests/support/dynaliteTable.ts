@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, inject, it } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../scripts/stack/dynamo/embeddedDynamo.js';
 import { ensureEventsTable, scanAllItems } from '../../scripts/stack/dynamo/eventsTable.js';
 import { localDynamoClient } from '../../scripts/stack/dynamo/localDynamoClient.js';
@@ -14,6 +14,20 @@ export const dynamodbLocalSkipReason = (): string | undefined => inject('dynamod
 
 /** Every engine, for `describe.each`; DynamoDB Local's describe skips where Java is missing. */
 export const testEngines: TestEngineName[] = [TestEngine.Dynalite, TestEngine.DynamodbLocal];
+
+/**
+ * `describe.each` over both engines, `title` with `%s` for the engine; where Java is missing, DynamoDB Local's describe
+ * holds one skipped test that says why.
+ */
+export const describeOnEachEngine = (title: string, body: (engine: TestEngineName) => void): void =>
+  describe.each(testEngines)(title, (engine) => {
+    const skipReason = engine === TestEngine.DynamodbLocal ? dynamodbLocalSkipReason() : undefined;
+    if (skipReason !== undefined) {
+      it.skip(skipReason, () => {});
+      return;
+    }
+    body(engine);
+  });
 
 export interface TestTable {
   dynamo: EmbeddedDynamo;

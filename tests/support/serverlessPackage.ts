@@ -9,6 +9,16 @@ import { envWithoutReceiverSettings } from './childEnv.js';
 /** The longest a test waits for its turn and its own `serverless package`, on a busy machine. */
 export const PACKAGE_TIMEOUT_MS = 180_000;
 
+/** What every deployed stage needs (give `--stage`); a test adds or overrides one setting at a time. */
+export const DEPLOYED_STAGE_PARAMS = [
+  '--param',
+  'sdkAppId=1400123456',
+  '--param',
+  'region=eu-west-1',
+  '--param',
+  'callbackTokenParameter=/chat/prod/callback-token',
+];
+
 /**
  * One `serverless package` at a time in this checkout: the framework stages every package in the service's
  * .serverless/ folder and deletes that folder once it has moved the package to `--package`, so two at once (two test

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeJsonFile } from '../jsonFile.js';
 
 /** One message as the queue keeps it (and writes it to its file). */
 export interface QueuedMessage {
@@ -58,10 +58,7 @@ export class PersistedQueue {
   }
 
   #persist(): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const partial = `${this.file}.${process.pid}.partial`;
-    writeFileSync(partial, JSON.stringify({ messages: this.#messages }));
-    renameSync(partial, this.file);
+    writeJsonFile(this.file, { messages: this.#messages });
   }
 
   send(

@@ -1,4 +1,4 @@
-import { readJsonFile, writeJsonFile } from './jsonFile.js';
+import { readJsonFile, writeJsonFile } from '../jsonFile.js';
 
 /**
  * Where each shard of a stream was read to, kept across restarts of `npm start` as Lambda's event source mapping

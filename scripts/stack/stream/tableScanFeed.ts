@@ -3,8 +3,8 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { scanPages } from '../../../lib/dynamo/scanPages.js';
 import { EVENT_SORT_KEY_PREFIX } from '../../../lib/dynamo/tableKeys.js';
 import { describeError } from '../../../lib/log.js';
+import { readJsonFile, writeJsonFile } from '../jsonFile.js';
 import { repeatUntilStopped } from '../process/repeatUntilStopped.js';
-import { readJsonFile, writeJsonFile } from './jsonFile.js';
 import { lambdaImage } from './lambdaImage.js';
 import type { StreamFunction } from './streamPoller.js';
 

@@ -1,7 +1,7 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { UnpublishedEntry } from '../../../lib/fanOut/publishEntries.js';
-import { entryOfMessage } from '../../../lib/fanOut/unpublishedQueue.js';
+import { type RecordedEventKey, recordedEventOfMessage } from '../../../lib/fanOut/unpublishedQueue.js';
 import type { TimeRange } from './recordedEvents.js';
 
 /** What Lambda's on-failure destination sends when the publish function gave up on a stream batch. */
@@ -30,6 +30,8 @@ export interface DrainOptions {
   sqs: SQSClient;
   queueUrl: string;
   publish: (entries: readonly PutEventsRequestEntry[]) => Promise<UnpublishedEntry[]>;
+  /** The entry of a recorded event read from the table, the source of truth; undefined when it is not there. */
+  recordedEntry: (key: RecordedEventKey) => Promise<PutEventsRequestEntry | undefined>;
   /** Publishes again the table's events received in the window (a stream batch the function gave up on). */
   republishReceived: (window: TimeRange) => Promise<{ published: number; unpublished: number }>;
   /** How long a received message stays invisible to others while it is republished. Default: 300 s. */
@@ -41,20 +43,21 @@ export interface DrainResult {
   republished: number;
   /** Events published again from the table, for stream batches the function gave up on. */
   fromTable: number;
-  /** Messages left in the queue: not published again, or not of a kind this command knows. */
+  /** Messages left in the queue: not published again, naming no recorded event, or not of a kind this command knows. */
   left: number;
 }
 
 /**
- * Empties the unpublished-events queue into the bus: each message's entry is published again, and a stream batch the
- * publish function gave up on (its on-failure record holds no event) is published again from the table, the source
- * of truth, by the batch's arrival times. A message is deleted only once what it stands for is published, so a
- * failure leaves it for the next run.
+ * Empties the unpublished-events queue into the bus, from the table, the source of truth: the event each message names
+ * is read and published again (a message naming no recorded event stays, and is counted as left), and a stream batch
+ * the publish function gave up on (its on-failure record holds no event) by the batch's arrival times. A message is
+ * deleted only once what it stands for is published, so a failure leaves it for the next run.
  */
 export const drainUnpublishedQueue = async ({
   sqs,
   queueUrl,
   publish,
+  recordedEntry,
   republishReceived,
   visibilityTimeoutSeconds = 300,
 }: DrainOptions): Promise<DrainResult> => {
@@ -70,10 +73,15 @@ export const drainUnpublishedQueue = async ({
     );
     if (Messages.length === 0) return result;
     const done: Message[] = [];
-    const withEntries = Messages.flatMap((message) => {
-      const entry = entryOfMessage(message.Body ?? '');
-      return entry === undefined ? [] : [{ message, entry }];
-    });
+    const withEntries = (
+      await Promise.all(
+        Messages.map(async (message) => {
+          const key = recordedEventOfMessage(message.Body ?? '');
+          const entry = key && (await recordedEntry(key));
+          return entry === undefined ? [] : [{ message, entry }];
+        }),
+      )
+    ).flat();
     const unpublished = new Set((await publish(withEntries.map(({ entry }) => entry))).map(({ entry }) => entry));
     for (const { message, entry } of withEntries) if (!unpublished.has(entry)) done.push(message);
     result.republished += withEntries.length - unpublished.size;

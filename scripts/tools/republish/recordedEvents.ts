@@ -1,6 +1,13 @@
-import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { queryPages } from '../../../lib/dynamo/queryAllItems.js';
 import { scanPages } from '../../../lib/dynamo/scanPages.js';
-import { EVENT_SORT_KEY_PREFIX, EVENT_TIME_DIGITS, groupPartitionKey } from '../../../lib/dynamo/tableKeys.js';
+import {
+  EVENT_SORT_KEY_PREFIX,
+  EVENT_TIME_DIGITS,
+  eventSortKey,
+  groupPartitionKey,
+} from '../../../lib/dynamo/tableKeys.js';
+import type { RecordedEventKey } from '../../../lib/fanOut/unpublishedQueue.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -25,24 +32,17 @@ export async function* groupEventItems(
   groupId: string,
   { from = 0, to = LATEST_EVENT_TIME }: TimeRange,
 ): AsyncGenerator<Item[]> {
-  let startKey: Item | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: {
-          ':pk': { S: groupPartitionKey(groupId) },
-          ':first': { S: `${EVENT_SORT_KEY_PREFIX}${paddedTime(from)}#` },
-          // '~' sorts after every delivery id (hex): the last key of the `to` millisecond.
-          ':last': { S: `${EVENT_SORT_KEY_PREFIX}${paddedTime(to)}#~` },
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    if ((page.Items ?? []).length > 0) yield page.Items ?? [];
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const pages = queryPages(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+    ExpressionAttributeValues: {
+      ':pk': { S: groupPartitionKey(groupId) },
+      ':first': { S: `${EVENT_SORT_KEY_PREFIX}${paddedTime(from)}#` },
+      // '~' sorts after every delivery id (hex): the last key of the `to` millisecond.
+      ':last': { S: `${EVENT_SORT_KEY_PREFIX}${paddedTime(to)}#~` },
+    },
+  });
+  for await (const page of pages) if ((page.Items ?? []).length > 0) yield page.Items ?? [];
 }
 
 /** Which attribute a table-wide range is read on: the event's time, or when it was received. */
@@ -67,3 +67,19 @@ export async function* tableEventItems(
   });
   for await (const page of pages) if ((page.Items ?? []).length > 0) yield page.Items ?? [];
 }
+
+/** One recorded event item, read consistently by its key; undefined when the table has no such event. */
+export const recordedEventItem = async (
+  client: DynamoDBClient,
+  tableName: string,
+  { groupId, eventTime, deliveryId }: RecordedEventKey,
+): Promise<Item | undefined> => {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { pk: { S: groupPartitionKey(groupId) }, sk: { S: eventSortKey(eventTime, deliveryId) } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+};

@@ -10,10 +10,13 @@ export const readJsonFile = <T>(path: string, fallback: T): T => {
   }
 };
 
-/** Written beside and renamed over: a crash mid-write leaves the previous content, never half of it. */
-export const writeJsonFile = (path: string, value: unknown): void => {
+/**
+ * Written beside and renamed over: a crash mid-write leaves the previous content, never half of it, and a reader never
+ * sees half of it. `indent` for a file people read.
+ */
+export const writeJsonFile = (path: string, value: unknown, indent?: number): void => {
   mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.${process.pid}.partial`;
-  writeFileSync(partial, JSON.stringify(value));
+  writeFileSync(partial, `${JSON.stringify(value, null, indent)}\n`);
   renameSync(partial, path);
 };
