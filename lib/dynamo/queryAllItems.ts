@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { StoreError } from './errors.js';
 
-/** A Query's pages, one after another (DynamoDB answers at most 1 MB a page), for a caller that keeps a page at a time. */
+/** A Query's pages, one after another (DynamoDB answers at most 1 MB a page), for a caller that keeps one at a time. */
 export async function* queryPages(
   client: DynamoDBClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
